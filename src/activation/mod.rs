@@ -1,0 +1,90 @@
+//! Activation functions `g(z)` and their derivatives `g'(z)` (course 1, week 3).
+//!
+//! Each is a parameter-free layer that works on any tensor shape, element-wise:
+//! forward `A = g(Z)`, backward `dZ = dA ⊙ g'(Z)`. When `g'` is cheaper from the output
+//! (sigmoid: `a(1 − a)`, tanh: `1 − a²`) the derivative is computed from `A`.
+//!
+//! Softmax is not element-wise; it lives in [`softmax`] and is used through
+//! [`SoftmaxCrossEntropy`](crate::loss::SoftmaxCrossEntropy).
+
+mod leaky_relu;
+mod relu;
+mod sigmoid;
+pub mod softmax;
+mod tanh;
+
+pub use leaky_relu::LeakyRelu;
+pub use relu::Relu;
+pub use sigmoid::{Sigmoid, sigmoid};
+pub use tanh::Tanh;
+
+use crate::Scalar;
+use crate::layer::{Layer, Mode, Params};
+use crate::tensor::Tensor;
+
+/// An element-wise activation `g` with its derivative.
+pub trait Activation: Clone + core::fmt::Debug {
+    /// Name shown in summaries.
+    const NAME: &'static str;
+    /// `g(z)`.
+    fn f<T: Scalar>(&self, z: T) -> T;
+    /// `g'(z)`, given both `z` and `a = g(z)` (each activation uses the cheaper one).
+    fn df<T: Scalar>(&self, z: T, a: T) -> T;
+}
+
+impl<A: Activation, X: Tensor> Layer<X> for A {
+    type Output = X;
+    type Cache = ();
+
+    fn forward<M: Mode>(&mut self, z: &X, a: &mut X, _: &mut ()) {
+        a.set_batch_size(z.batch_size());
+        for (a, &z) in a.as_mut_slice().iter_mut().zip(z.as_slice()) {
+            *a = self.f(z);
+        }
+    }
+
+    fn backward(&mut self, z: &X, a: &X, _: &mut (), da: &X, dz: Option<&mut X>) {
+        let Some(dz) = dz else { return };
+        dz.set_batch_size(z.batch_size());
+        let zs = z.as_slice().iter().zip(a.as_slice()).zip(da.as_slice());
+        for (dz, ((&z, &a), &da)) in dz.as_mut_slice().iter_mut().zip(zs) {
+            *dz = da * self.df(z, a);
+        }
+    }
+}
+
+impl<A: Activation, T> Params<T> for A {}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::gradcheck;
+    use crate::tensor::Batch;
+
+    /// Gradient check of an activation on inputs spread over [-3, 3], avoiding the kink at 0.
+    pub(crate) fn passes_gradcheck<A: Activation>(mut g: A) {
+        let x = Batch::<3, f64>::from_fn(4, |i, j| (i as f64 * 4.0 + j as f64) * 0.55 - 3.05);
+        let report = gradcheck::check_layer(&mut g, &x, 1e-6, 3);
+        assert!(report.max_error() < 1e-7, "{}: {report}", A::NAME);
+    }
+
+    /// `g` at ±1000 stays finite, and so does `g'`.
+    pub(crate) fn is_finite_at_extremes<A: Activation>(g: A) {
+        for z in [-1000.0f64, 1000.0] {
+            let a = g.f(z);
+            assert!(
+                a.is_finite() && g.df(z, a).is_finite(),
+                "{} at {z}",
+                A::NAME
+            );
+        }
+        for z in [-1000.0f32, 1000.0] {
+            let a = g.f(z);
+            assert!(
+                a.is_finite() && g.df(z, a).is_finite(),
+                "{} at {z}",
+                A::NAME
+            );
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! Runtime errors. Shape errors never appear here: they are compile errors.
+
+use std::path::PathBuf;
+
+/// Everything that can go wrong at run time in constnn.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A file could not be opened, read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file involved.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A CSV file has a malformed cell, row or header.
+    #[error("{path}:{line}: column {column}: {reason}")]
+    Csv {
+        /// The file involved.
+        path: PathBuf,
+        /// 1-based line number (the header is line 1).
+        line: usize,
+        /// 1-based column number, or 0 when the whole line is at fault.
+        column: usize,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Data that was read fine does not fit what the caller asked for
+    /// (a feature count, a label range, an empty set).
+    #[error("{what}: {reason}")]
+    Data {
+        /// The data set, file or field involved.
+        what: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A command-line flag has a bad value.
+    #[error("flag {flag}: {reason}")]
+    Flag {
+        /// The flag, e.g. `--lr`.
+        flag: String,
+        /// What is wrong with its value.
+        reason: String,
+    },
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,58 @@
+//! Layers: the building blocks of `A[l] = g[l](W[l]·A[l-1] + b[l])`.
+//!
+//! A layer maps an input tensor `X` to an output tensor. Its input type is a type parameter,
+//! so an activation such as [`Relu`](crate::activation::Relu) accepts any shape while
+//! [`Dense<N_IN, N_OUT>`](Dense) accepts exactly `Batch<N_IN>`: feeding it anything else is a
+//! compile error that names the layer and the input.
+//!
+//! Buffers belong to the caller. `forward` writes the output into `y` (resized to the batch
+//! size, reusing its allocation) and whatever backward needs beyond `x` and `y` into `cache`
+//! (the notes' "cache"). `backward` receives `x`, `y`, the cache and `dY`, stores the
+//! parameter gradients inside the layer (`dW`, `db`), and writes `dX` when asked for it.
+//!
+//! Gradients of activations are per sample, as in the notes: `dZ[L] = A[L] − Y`,
+//! `dA[l-1] = W[l]ᵀ·dZ[l]`; parameter gradients are averaged: `dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ`.
+
+mod dense;
+mod mode;
+mod params;
+
+pub use dense::Dense;
+pub use mode::{Eval, Mode, Train};
+pub use params::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+
+use crate::tensor::Tensor;
+
+/// A differentiable map from `X` to [`Layer::Output`].
+#[diagnostic::on_unimplemented(
+    message = "layer `{Self}` cannot take input `{X}`",
+    label = "`{Self}` does not accept `{X}`",
+    note = "a layer's input must have exactly the width the layer was declared with"
+)]
+pub trait Layer<X: Tensor> {
+    /// The output tensor type (its element type is the input's).
+    type Output: Tensor<Elem = X::Elem>;
+    /// What backward needs besides `x` and `y` (dropout masks, max-pool positions, …).
+    type Cache: Default + Send;
+
+    /// Computes `y` from `x`; `M` is [`Train`] or [`Eval`].
+    fn forward<M: Mode>(&mut self, x: &X, y: &mut Self::Output, cache: &mut Self::Cache);
+
+    /// Given `dY`, stores the parameter gradients in `self` and, when `dx` is `Some`, writes `dX`.
+    /// `x`, `y` and `cache` must be those of the latest `forward::<Train>`.
+    fn backward(
+        &mut self,
+        x: &X,
+        y: &Self::Output,
+        cache: &mut Self::Cache,
+        dy: &Self::Output,
+        dx: Option<&mut X>,
+    );
+
+    /// Inference on `x` with fresh buffers ([`Eval`] mode): convenient, allocates its output.
+    fn predict(&mut self, x: &X) -> Self::Output {
+        let (mut y, mut cache) = (Self::Output::default(), Self::Cache::default());
+        self.forward::<Eval>(x, &mut y, &mut cache);
+        y
+    }
+}

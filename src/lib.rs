@@ -1,0 +1,64 @@
+//! # constnn
+//!
+//! A deep-learning library whose shapes are checked by the Rust compiler, built around the
+//! notes of the Deep Learning specialization: activations are `n[l] × m` (features × samples,
+//! one column per sample), a dense layer computes `Z[l] = W[l]·A[l-1] + b[l]`, and feeding a
+//! layer the wrong width is a compile error, on stable Rust.
+//!
+//! ```
+//! use constnn::prelude::*;
+//! use rand::{SeedableRng, rngs::StdRng};
+//!
+//! let mut rng = StdRng::seed_from_u64(1);
+//! let mut hidden: Dense<2, 4> = Dense::new(Init::Xavier, &mut rng);
+//! let mut out: Dense<4, 1> = Dense::new(Init::Xavier, &mut rng);
+//! let x = Batch::<2>::from_columns(&[[0.5, -1.0], [1.0, 2.0], [0.0, 0.0]]); // m = 3
+//! let a1 = Tanh.predict(&hidden.predict(&x));
+//! let z2: Batch<1> = out.predict(&a1);
+//! assert_eq!(z2.batch_size(), 3);
+//! ```
+//!
+//! ```compile_fail,E0277
+//! use constnn::prelude::*;
+//! let mut layer: Dense<3, 2> = Dense::zeros();
+//! let _ = layer.predict(&Batch::<4>::zeros(1)); // a 4-wide input for a 3-wide layer
+//! ```
+//!
+//! ## Code map
+//! | module | what | course |
+//! |---|---|---|
+//! | [`tensor`] | `Matrix<R, C>`, `Batch<N>` (n × m), initialization | 1 |
+//! | [`kernel`] | dense products behind one boundary (scalar reference today) | — |
+//! | [`activation`] | sigmoid, tanh, ReLU, leaky ReLU, softmax | 1 |
+//! | [`layer`] | the `Layer` trait, train/eval mode, parameters, `Dense` | 1 |
+//! | [`loss`] | binary and categorical cross-entropy from logits, MSE | 1, 2 |
+//! | [`optim`] | gradient descent, `minimize` | 1, 2 |
+//! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
+//! | [`data`] | CSV loading, standardization, splits | 1, 3 |
+
+#![deny(unsafe_code)]
+
+pub mod activation;
+pub mod data;
+pub mod error;
+pub mod gradcheck;
+pub mod kernel;
+pub mod layer;
+pub mod loss;
+pub mod optim;
+mod scalar;
+pub mod tensor;
+
+pub use error::{Error, Result};
+pub use scalar::Scalar;
+
+/// The names most programs need.
+pub mod prelude {
+    pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
+    pub use crate::gradcheck;
+    pub use crate::layer::{Dense, Eval, Layer, Mode, Params, Train};
+    pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
+    pub use crate::optim::{Optimizer, Sgd};
+    pub use crate::tensor::{Batch, Init, Matrix, Tensor, Vector};
+    pub use crate::{Error, Result, Scalar};
+}

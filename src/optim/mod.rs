@@ -1,0 +1,73 @@
+//! Optimization: update rules that move parameters against their gradients.
+//!
+//! An [`Optimizer`] walks a model's [`Params`] in their fixed order and updates each
+//! tensor from its gradient. [`minimize`] runs any optimizer on a free-standing cost given
+//! its gradient, e.g. the notes' `J(w) = w² − 10w + 25`.
+
+mod sgd;
+
+pub use sgd::Sgd;
+
+use crate::Scalar;
+use crate::layer::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+
+/// An update rule over a model's parameters.
+pub trait Optimizer<T: Scalar> {
+    /// One update of every parameter from the gradients left by the latest backward.
+    fn step(&mut self, model: &mut dyn Params<T>);
+}
+
+/// A parameter vector `θ` with its gradient, not part of any layer: lets [`minimize`] use the
+/// same optimizers as networks do.
+#[derive(Clone, Debug)]
+pub struct Free<T> {
+    /// `θ`.
+    pub value: Vec<T>,
+    /// `dθ`.
+    pub grad: Vec<T>,
+}
+
+impl<T: Scalar> Params<T> for Free<T> {
+    fn visit(&mut self, v: &mut dyn Visitor<T>) {
+        v.param(Param {
+            name: "theta",
+            kind: ParamKind::Other,
+            value: &mut self.value,
+            grad: &mut self.grad,
+        });
+    }
+    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
+        v.param(ParamRef {
+            name: "theta",
+            kind: ParamKind::Other,
+            value: &self.value,
+            grad: &self.grad,
+        });
+    }
+}
+
+/// Minimizes a differentiable cost from `theta0`, given `grad(θ, dθ)` that writes `∂J/∂θ`,
+/// with `iters` steps of `opt`. Returns the final `θ`.
+///
+/// ```
+/// use constnn::optim::{minimize, Sgd};
+/// // J(w) = w² − 10w + 25 = (w − 5)², dJ/dw = 2w − 10.
+/// let w = minimize(&[0.0f64], &mut Sgd::new(0.1), 100, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
+/// assert!((w[0] - 5.0).abs() < 1e-8);
+/// ```
+pub fn minimize<T, O, G>(theta0: &[T], opt: &mut O, iters: usize, mut grad: G) -> Vec<T>
+where
+    T: Scalar,
+    O: Optimizer<T>,
+    G: FnMut(&[T], &mut [T]),
+{
+    let mut p = Free {
+        value: theta0.to_vec(),
+        grad: vec![T::zero(); theta0.len()],
+    };
+    for _ in 0..iters {
+        grad(&p.value, &mut p.grad);
+        opt.step(&mut p);
+    }
+    p.value
+}

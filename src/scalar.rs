@@ -1,0 +1,48 @@
+//! The element type of every tensor: `f32` for training, `f64` for gradient checking.
+//!
+//! [`Scalar`] is the one bound the crate puts on element types. It bundles `num_traits::Float`
+//! (the maths), the dense-product kernels of [`crate::kernel::gemm`] (so `f32` can take a SIMD
+//! path without the layers knowing), and the conversions the library needs.
+
+use core::fmt::{Debug, Display};
+use core::iter::Sum;
+
+use crate::kernel::gemm::Gemm;
+
+/// An element type: `f32` or `f64`.
+pub trait Scalar:
+    num_traits::Float + Gemm + Default + Debug + Display + Sum + Send + Sync + 'static
+{
+    /// The name used in checkpoints and messages (`"f32"`, `"f64"`).
+    const NAME: &'static str;
+
+    /// Converts from `f64`, rounding to the nearest representable value.
+    fn of(x: f64) -> Self;
+
+    /// Widens to `f64` (exact for both element types).
+    fn as_f64(self) -> f64;
+}
+
+impl Scalar for f32 {
+    const NAME: &'static str = "f32";
+    #[inline(always)]
+    fn of(x: f64) -> Self {
+        x as f32
+    }
+    #[inline(always)]
+    fn as_f64(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Scalar for f64 {
+    const NAME: &'static str = "f64";
+    #[inline(always)]
+    fn of(x: f64) -> Self {
+        x
+    }
+    #[inline(always)]
+    fn as_f64(self) -> f64 {
+        self
+    }
+}

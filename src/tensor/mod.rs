@@ -1,0 +1,46 @@
+//! Shaped tensors.
+//!
+//! * [`Matrix<R, C>`](Matrix): fixed `R × C` (parameters such as `W[l]`, `b[l]`), both dims in the type.
+//! * [`Batch<N>`](Batch): the activations `A[l]` of a mini-batch, `n[l] × m` in the notes'
+//!   notation: one column per sample. `N = n[l]` is in the type, the batch size `m` is chosen at
+//!   run time, so one network serves a batch of 64, a last partial batch and a single sample.
+//!
+//! Both are generic over the element type (`T = f32` by default; `f64` for gradient checks)
+//! and keep their data on the heap, row-major.
+
+mod batch;
+pub mod init;
+mod matrix;
+
+pub use batch::Batch;
+pub use init::Init;
+pub use matrix::{Matrix, Vector};
+
+use crate::Scalar;
+
+/// What every activation tensor offers: a fixed number of features per sample, a run-time
+/// batch size, and its data as one slice. Layers that work on any shape (activations,
+/// dropout, losses) are written against this trait.
+pub trait Tensor: Clone + Default + core::fmt::Debug {
+    /// The element type.
+    type Elem: Scalar;
+    /// Features per sample (`n[l]`, or `C·H·W` for an image).
+    const FEATURES: usize;
+    /// The batch size `m`.
+    fn batch_size(&self) -> usize;
+    /// Sets the batch size to `m`. Existing values are unspecified afterwards; the allocation
+    /// is reused when it is large enough, so a steady batch size allocates only once.
+    fn set_batch_size(&mut self, m: usize);
+    /// All `FEATURES · m` values.
+    fn as_slice(&self) -> &[Self::Elem];
+    /// All `FEATURES · m` values, mutably.
+    fn as_mut_slice(&mut self) -> &mut [Self::Elem];
+    /// A zero tensor with batch size `m`.
+    fn zeros(m: usize) -> Self {
+        let mut t = Self::default();
+        t.set_batch_size(m);
+        t.as_mut_slice()
+            .fill(<Self::Elem as num_traits::Zero>::zero());
+        t
+    }
+}
