@@ -34,8 +34,8 @@ fn flower(rng: &mut StdRng) -> (Batch<2, f64>, Batch<1, f64>) {
     for j in 0..2 {
         let (start, end) = (3.12 * j as f64, 3.12 * (j + 1) as f64);
         for k in 0..PER_CLASS {
-            let t = start + (end - start) * k as f64 / (PER_CLASS - 1) as f64
-                + 0.2 * standard_normal(rng);
+            let linspace = start + (end - start) * k as f64 / (PER_CLASS - 1) as f64;
+            let t = linspace + 0.2 * standard_normal(rng);
             let r = a * (4.0 * t).sin() + 0.2 * standard_normal(rng);
             points.push([r * t.sin(), r * t.cos()]);
             labels.push([j as f64]);
