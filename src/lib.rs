@@ -60,9 +60,9 @@ pub use scalar::Scalar;
 
 /// The names most programs need.
 pub mod prelude {
+    pub use crate::Network;
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
-    pub use crate::Network;
     pub use crate::layer::{Dense, Eval, Layer, Mode, Network as _, Params, Train};
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{Optimizer, Sgd};

@@ -46,7 +46,11 @@ pub fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Shape<'a> {
         Fields::Named(named) => named
             .named
             .iter()
-            .filter_map(|f| f.ident.as_ref().map(|id| (f, Member::Named(id.clone()), id.to_string())))
+            .filter_map(|f| {
+                f.ident
+                    .as_ref()
+                    .map(|id| (f, Member::Named(id.clone()), id.to_string()))
+            })
             .collect::<Vec<_>>(),
         Fields::Unnamed(unnamed) => unnamed
             .unnamed
@@ -60,7 +64,11 @@ pub fn parse<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Shape<'a> {
         .into_iter()
         .map(|(f, member, name)| {
             attr::field_attrs(cx, &f.attrs);
-            LayerField { member, name, ty: &f.ty }
+            LayerField {
+                member,
+                name,
+                ty: &f.ty,
+            }
         })
         .collect();
     Shape::Struct(Network {

@@ -27,11 +27,16 @@ pub fn struct_attrs(cx: &Ctxt, attrs: &[Attribute]) -> NetworkAttrs {
                 match input_shape(&expr) {
                     Some(shape) if out.input.is_none() => out.input = Some(shape),
                     Some(_) => cx.error_spanned_by(&meta.path, "duplicate `input`"),
-                    None => cx.error_spanned_by(&expr, "expected `input = N` (features) or `input = (C, H, W)` (an image)"),
+                    None => cx.error_spanned_by(
+                        &expr,
+                        "expected `input = N` (features) or `input = (C, H, W)` (an image)",
+                    ),
                 }
                 Ok(())
             } else {
-                Err(meta.error("unknown network attribute; the only one is `input = N` or `input = (C, H, W)`"))
+                Err(meta.error(
+                    "unknown network attribute; the only one is `input = N` or `input = (C, H, W)`",
+                ))
             }
         });
         if let Err(e) = parsed {

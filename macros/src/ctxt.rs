@@ -14,7 +14,9 @@ pub struct Ctxt {
 impl Ctxt {
     /// Records an error spanned on `tokens`.
     pub fn error_spanned_by<T: ToTokens, M: Display>(&self, tokens: T, msg: M) {
-        self.errors.borrow_mut().push(syn::Error::new_spanned(tokens.into_token_stream(), msg));
+        self.errors
+            .borrow_mut()
+            .push(syn::Error::new_spanned(tokens.into_token_stream(), msg));
     }
 
     /// Records a `syn` parse error.

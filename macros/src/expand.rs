@@ -27,7 +27,10 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     let net = match ast::parse(&cx, input) {
         ast::Shape::Struct(net) => net,
         ast::Shape::NotAStruct(what) => {
-            let msg = format!("`#[derive(Network)]` needs a struct whose fields are layers, in order; `{}` is {what}", input.ident);
+            let msg = format!(
+                "`#[derive(Network)]` needs a struct whose fields are layers, in order; `{}` is {what}",
+                input.ident
+            );
             cx.error_spanned_by(&input.ident, msg);
             return fallback::emit(input, cx.take().expect("an error was just recorded"));
         }
@@ -48,7 +51,13 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
 /// `Dense < 784 , 128 >` → `Dense<784, 128>`.
 fn type_text(ty: &Type) -> String {
     let raw = quote!(#ty).to_string();
-    raw.replace(" < ", "<").replace("< ", "<").replace(" <", "<").replace(" >", ">").replace(" ,", ",").replace(" :: ", "::").replace(":: ", "::")
+    raw.replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" >", ">")
+        .replace(" ,", ",")
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
 }
 
 /// Replaces the struct's type parameters by `f32` in a field type, so the item-level shape
@@ -74,9 +83,15 @@ fn network(net: &Network<'_>) -> TokenStream {
     let ident = net.ident;
     let name = ident.to_string();
     let (impl_g, ty_g, where_c) = net.generics.split_for_impl();
-    let where_preds: Vec<_> = where_c.map(|w| w.predicates.iter().cloned().collect()).unwrap_or_default();
+    let where_preds: Vec<_> = where_c
+        .map(|w| w.predicates.iter().cloned().collect())
+        .unwrap_or_default();
     let user_params: Vec<&GenericParam> = net.generics.params.iter().collect();
-    let type_params: Vec<syn::Ident> = net.generics.type_params().map(|t| t.ident.clone()).collect();
+    let type_params: Vec<syn::Ident> = net
+        .generics
+        .type_params()
+        .map(|t| t.ident.clone())
+        .collect();
 
     let tys: Vec<&Type> = net.layers.iter().map(|l| l.ty).collect();
     let members: Vec<_> = net.layers.iter().map(|l| &l.member).collect();
@@ -97,7 +112,10 @@ fn network(net: &Network<'_>) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
 
-    let infos = concrete.iter().zip(&tys).map(|(c, t)| quote_spanned!(t.span()=> <#c as ::constnn::shape::Describe>::INFO));
+    let infos = concrete
+        .iter()
+        .zip(&tys)
+        .map(|(c, t)| quote_spanned!(t.span()=> <#c as ::constnn::shape::Describe>::INFO));
     let checks = tys.iter().enumerate().map(|(k, t)| {
         quote_spanned! {t.span()=>
             const _: () = ::constnn::shape::check_connection(#name, &FIELDS, &TYPES, &LAYERS, INPUT, #k);
@@ -112,7 +130,10 @@ fn network(net: &Network<'_>) -> TokenStream {
         caches.push(quote!(<#t as ::constnn::layer::Layer<#prev>>::Cache));
         outs.push(quote!(<#t as ::constnn::layer::Layer<#prev>>::Output));
     }
-    let layer_bounds = tys.iter().zip(&outs).map(|(t, prev)| quote_spanned!(t.span()=> #t: ::constnn::layer::Layer<#prev>));
+    let layer_bounds = tys
+        .iter()
+        .zip(&outs)
+        .map(|(t, prev)| quote_spanned!(t.span()=> #t: ::constnn::layer::Layer<#prev>));
     let output = &outs[n];
     // Cache = (Step<O1, C1>, (Step<O2, C2>, (…, (C_n, ()))))
     let mut cache_ty = quote!(());
@@ -120,15 +141,29 @@ fn network(net: &Network<'_>) -> TokenStream {
     let step_vars: Vec<_> = (1..=n).map(|k| format_ident!("__s{}", k)).collect();
     for k in (0..n).rev() {
         let (c, v) = (&caches[k], &step_vars[k]);
-        let elem = if k + 1 == n { quote!(#c) } else { let o = &outs[k + 1]; quote!(::constnn::layer::Step<#o, #c>) };
+        let elem = if k + 1 == n {
+            quote!(#c)
+        } else {
+            let o = &outs[k + 1];
+            quote!(::constnn::layer::Step<#o, #c>)
+        };
         cache_ty = quote!((#elem, #cache_ty));
         cache_pat = quote!((#v, #cache_pat));
     }
     let fwd = (0..n).map(|k| {
         let (m, t, prev) = (members[k], tys[k], &outs[k]);
-        let x = if k == 0 { quote!(x) } else { let p = &step_vars[k - 1]; quote!(&#p.y) };
+        let x = if k == 0 {
+            quote!(x)
+        } else {
+            let p = &step_vars[k - 1];
+            quote!(&#p.y)
+        };
         let s = &step_vars[k];
-        let (y, c) = if k + 1 == n { (quote!(y), quote!(#s)) } else { (quote!(&mut #s.y), quote!(&mut #s.cache)) };
+        let (y, c) = if k + 1 == n {
+            (quote!(y), quote!(#s))
+        } else {
+            (quote!(&mut #s.y), quote!(&mut #s.cache))
+        };
         quote!(<#t as ::constnn::layer::Layer<#prev>>::forward::<__M>(&mut self.#m, #x, #y, #c);)
     });
     let bwd = (0..n).rev().map(|k| {
@@ -145,7 +180,9 @@ fn network(net: &Network<'_>) -> TokenStream {
     let visits_ref = members.iter().zip(&field_names).zip(&tys).map(|((m, f), t)| {
         quote!(__v.enter(#f); <#t as ::constnn::layer::Params<__T>>::visit_ref(&self.#m, __v); __v.leave();)
     });
-    let param_bounds = tys.iter().map(|t| quote!(#t: ::constnn::layer::Params<__T>));
+    let param_bounds = tys
+        .iter()
+        .map(|t| quote!(#t: ::constnn::layer::Params<__T>));
 
     quote! {
         #[allow(non_upper_case_globals, clippy::type_complexity)]

@@ -8,7 +8,8 @@ use syn::DeriveInput;
 /// `compile_error!`s for `err`, and a stub impl for a generic-free struct.
 pub fn emit(input: &DeriveInput, err: syn::Error) -> TokenStream {
     let errors = err.to_compile_error();
-    let is_plain_struct = matches!(input.data, syn::Data::Struct(_)) && input.generics.params.is_empty();
+    let is_plain_struct =
+        matches!(input.data, syn::Data::Struct(_)) && input.generics.params.is_empty();
     if !is_plain_struct {
         return errors;
     }

@@ -10,14 +10,23 @@ use crate::ctxt::Ctxt;
 pub fn check(cx: &Ctxt, net: &Network<'_>) -> bool {
     let mut expandable = true;
     if net.layers.is_empty() {
-        cx.error_spanned_by(net.ident, format!("`{}` has no layers: `#[derive(Network)]` needs one field per layer, in order", net.ident));
+        cx.error_spanned_by(
+            net.ident,
+            format!(
+                "`{}` has no layers: `#[derive(Network)]` needs one field per layer, in order",
+                net.ident
+            ),
+        );
         expandable = false;
     }
     for param in &net.generics.params {
         match param {
             GenericParam::Type(_) => {}
             GenericParam::Lifetime(l) => {
-                cx.error_spanned_by(l, "a network cannot have lifetime parameters: its layers own their parameters");
+                cx.error_spanned_by(
+                    l,
+                    "a network cannot have lifetime parameters: its layers own their parameters",
+                );
                 expandable = false;
             }
             GenericParam::Const(c) => {

@@ -57,7 +57,10 @@ impl<A: Activation, X: Tensor> Layer<X> for A {
 impl<A: Activation, T> Params<T> for A {}
 
 impl<A: Activation> Describe for A {
-    const INFO: LayerInfo = LayerInfo { rule: Rule::Same, params: 0 };
+    const INFO: LayerInfo = LayerInfo {
+        rule: Rule::Same,
+        params: 0,
+    };
 }
 
 #[cfg(test)]

@@ -93,7 +93,10 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>>
 
 impl<const N_IN: usize, const N_OUT: usize, T> Describe for Dense<N_IN, N_OUT, T> {
     const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Map { input: Shape::flat(N_IN), output: Shape::flat(N_OUT) },
+        rule: Rule::Map {
+            input: Shape::flat(N_IN),
+            output: Shape::flat(N_OUT),
+        },
         params: N_OUT * N_IN + N_OUT,
     };
 }

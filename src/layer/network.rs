@@ -7,9 +7,9 @@
 
 use core::fmt;
 
-use crate::shape::Shape;
 #[cfg(test)]
 use super::{ParamRef, VisitorRef};
+use crate::shape::Shape;
 
 /// The buffers between layer `l` and layer `l + 1`: the output `A[l]`, layer `l`'s own
 /// cache, and the gradient `dA[l]` that backward hands from layer `l + 1` to layer `l`.
@@ -74,15 +74,42 @@ fn shape_text(s: Shape) -> String {
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let layer_col = |r: &SummaryRow| format!("{} ({})", r.field, r.ty);
-        let w0 = self.rows.iter().map(|r| layer_col(r).chars().count()).max().unwrap_or(0).max(12);
-        let w1 = self.rows.iter().map(|r| shape_text(r.output).chars().count()).max().unwrap_or(0).max(12);
+        let w0 = self
+            .rows
+            .iter()
+            .map(|r| layer_col(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(12);
+        let w1 = self
+            .rows
+            .iter()
+            .map(|r| shape_text(r.output).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(12);
         let width = w0 + w1 + 14;
-        writeln!(f, "Model: \"{}\"  (input {})", self.name, shape_text(self.input))?;
+        writeln!(
+            f,
+            "Model: \"{}\"  (input {})",
+            self.name,
+            shape_text(self.input)
+        )?;
         writeln!(f, "{}", "─".repeat(width))?;
-        writeln!(f, "{:<w0$}  {:<w1$}  {:>10}", "Layer (type)", "Output shape", "Param #")?;
+        writeln!(
+            f,
+            "{:<w0$}  {:<w1$}  {:>10}",
+            "Layer (type)", "Output shape", "Param #"
+        )?;
         writeln!(f, "{}", "═".repeat(width))?;
         for r in &self.rows {
-            writeln!(f, "{:<w0$}  {:<w1$}  {:>10}", layer_col(r), shape_text(r.output), r.params)?;
+            writeln!(
+                f,
+                "{:<w0$}  {:<w1$}  {:>10}",
+                layer_col(r),
+                shape_text(r.output),
+                r.params
+            )?;
         }
         writeln!(f, "{}", "═".repeat(width))?;
         write!(f, "Total params: {}", self.total_params())
@@ -154,17 +181,37 @@ mod tests {
             }
         }
         mlp::<f32>(1).visit_ref(&mut Names(&mut names, Vec::new()));
-        assert_eq!(names, ["d1.weight", "d1.bias", "d2.weight", "d2.bias", "d3.weight", "d3.bias"]);
+        assert_eq!(
+            names,
+            [
+                "d1.weight",
+                "d1.bias",
+                "d2.weight",
+                "d2.bias",
+                "d3.weight",
+                "d3.bias"
+            ]
+        );
     }
 
     #[test]
     fn derived_summary_lists_every_field() {
         let s = mlp::<f32>(1).summary();
         assert_eq!(s.input, Shape::flat(4));
-        let rows: Vec<_> = s.rows.iter().map(|r| (r.field, r.ty, r.output.dims[0], r.params)).collect();
+        let rows: Vec<_> = s
+            .rows
+            .iter()
+            .map(|r| (r.field, r.ty, r.output.dims[0], r.params))
+            .collect();
         assert_eq!(
             rows,
-            [("d1", "Dense<4, 5, T>", 5, 25), ("a1", "Tanh", 5, 0), ("d2", "Dense<5, 3, T>", 3, 18), ("a2", "Relu", 3, 0), ("d3", "Dense<3, 2, T>", 2, 8)]
+            [
+                ("d1", "Dense<4, 5, T>", 5, 25),
+                ("a1", "Tanh", 5, 0),
+                ("d2", "Dense<5, 3, T>", 3, 18),
+                ("a2", "Relu", 3, 0),
+                ("d3", "Dense<3, 2, T>", 2, 8)
+            ]
         );
         assert_eq!(<Mlp<f32> as crate::shape::Describe>::INFO.params, 51);
     }
@@ -180,7 +227,16 @@ mod tests {
         let y: Batch<2, f64> = net.predict(&x);
         assert!(y.as_slice().iter().all(|v| (0.0..1.0).contains(v)));
         assert_eq!(net.summary().rows[0].params, 51);
-        assert!(gradcheck::check_layer(&mut net, &Batch::from_fn(3, |i, j| (i + j) as f64 * 0.2), 1e-6, 1).max_error() < 1e-7);
+        assert!(
+            gradcheck::check_layer(
+                &mut net,
+                &Batch::from_fn(3, |i, j| (i + j) as f64 * 0.2),
+                1e-6,
+                1
+            )
+            .max_error()
+                < 1e-7
+        );
     }
 
     #[test]
@@ -189,13 +245,26 @@ mod tests {
             name: "Tiny",
             input: Shape::flat(3),
             rows: vec![
-                SummaryRow { field: "d1", ty: "Dense<3, 2>", output: Shape::flat(2), params: 8 },
-                SummaryRow { field: "r1", ty: "Relu", output: Shape::flat(2), params: 0 },
+                SummaryRow {
+                    field: "d1",
+                    ty: "Dense<3, 2>",
+                    output: Shape::flat(2),
+                    params: 8,
+                },
+                SummaryRow {
+                    field: "r1",
+                    ty: "Relu",
+                    output: Shape::flat(2),
+                    params: 0,
+                },
             ],
         };
         let text = s.to_string();
         assert!(text.starts_with("Model: \"Tiny\"  (input 3 × m)"), "{text}");
-        assert!(text.contains("d1 (Dense<3, 2>)  2 × m                  8"), "{text}");
+        assert!(
+            text.contains("d1 (Dense<3, 2>)  2 × m                  8"),
+            "{text}"
+        );
         assert!(text.ends_with("Total params: 8"), "{text}");
     }
 }

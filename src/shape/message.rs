@@ -15,7 +15,10 @@ pub struct Message {
 impl Message {
     /// Empty.
     pub const fn new() -> Self {
-        Self { buf: [0; CAP], len: 0 }
+        Self {
+            buf: [0; CAP],
+            len: 0,
+        }
     }
 
     /// Appends `s`.
@@ -55,19 +58,40 @@ impl Message {
         if s.rank == 1 {
             self.num(s.dims[0]).str(" features")
         } else {
-            self.num(s.dims[0]).str("×").num(s.dims[1]).str("×").num(s.dims[2]).str(" image")
+            self.num(s.dims[0])
+                .str("×")
+                .num(s.dims[1])
+                .str("×")
+                .num(s.dims[2])
+                .str(" image")
         }
     }
 
     /// "`Net`: field `d2` (Dense<64, 10>) expects 64 features, but field `r1` (Relu) outputs
     /// 128 features" — or "… but the network input is …" for the first field.
-    pub const fn connection(net: &str, fields: &[&str], types: &[&str], k: usize, e: Mismatch) -> Self {
-        let m = Self::new().str("`").str(net).str("`: field `").str(fields[k]).str("` (").str(types[k]);
+    pub const fn connection(
+        net: &str,
+        fields: &[&str],
+        types: &[&str],
+        k: usize,
+        e: Mismatch,
+    ) -> Self {
+        let m = Self::new()
+            .str("`")
+            .str(net)
+            .str("`: field `")
+            .str(fields[k])
+            .str("` (")
+            .str(types[k]);
         let m = m.str(") expects ").shape(e.expected).str(", but ");
         let m = if k == 0 {
             m.str("the network input is ")
         } else {
-            m.str("field `").str(fields[k - 1]).str("` (").str(types[k - 1]).str(") outputs ")
+            m.str("field `")
+                .str(fields[k - 1])
+                .str("` (")
+                .str(types[k - 1])
+                .str(") outputs ")
         };
         m.shape(e.found)
     }
@@ -101,19 +125,45 @@ mod tests {
 
     #[test]
     fn connection_message_names_fields_and_dims() {
-        let e = Mismatch { layer: 0, expected: Shape::flat(64), found: Shape::flat(128) };
-        let m = Message::connection("Mlp", &["d1", "r1", "d2"], &["Dense<784, 128>", "Relu", "Dense<64, 10>"], 2, e);
+        let e = Mismatch {
+            layer: 0,
+            expected: Shape::flat(64),
+            found: Shape::flat(128),
+        };
+        let m = Message::connection(
+            "Mlp",
+            &["d1", "r1", "d2"],
+            &["Dense<784, 128>", "Relu", "Dense<64, 10>"],
+            2,
+            e,
+        );
         assert_eq!(
             m.as_str(),
             "`Mlp`: field `d2` (Dense<64, 10>) expects 64 features, but field `r1` (Relu) outputs 128 features"
         );
-        let first = Message::connection("Mlp", &["d1"], &["Dense<3, 1>"], 0, Mismatch { layer: 0, expected: Shape::flat(3), found: Shape::image(1, 2, 2) });
-        assert_eq!(first.as_str(), "`Mlp`: field `d1` (Dense<3, 1>) expects 3 features, but the network input is 1×2×2 image");
+        let first = Message::connection(
+            "Mlp",
+            &["d1"],
+            &["Dense<3, 1>"],
+            0,
+            Mismatch {
+                layer: 0,
+                expected: Shape::flat(3),
+                found: Shape::image(1, 2, 2),
+            },
+        );
+        assert_eq!(
+            first.as_str(),
+            "`Mlp`: field `d1` (Dense<3, 1>) expects 3 features, but the network input is 1×2×2 image"
+        );
     }
 
     #[test]
     fn numbers_and_overflow() {
-        assert_eq!(Message::new().num(0).num(4_294_967_296).as_str(), "04294967296");
+        assert_eq!(
+            Message::new().num(0).num(4_294_967_296).as_str(),
+            "04294967296"
+        );
         // 1 + 2·300 bytes: the cut at 512 falls inside an "é", which is dropped.
         let long = Message::new().str("x").str(&"é".repeat(300));
         assert_eq!(long.as_str().len(), 511);

@@ -28,12 +28,18 @@ pub struct Shape {
 impl Shape {
     /// `n` features.
     pub const fn flat(n: usize) -> Self {
-        Self { rank: 1, dims: [n, 1, 1] }
+        Self {
+            rank: 1,
+            dims: [n, 1, 1],
+        }
     }
 
     /// A `C × H × W` image.
     pub const fn image(c: usize, h: usize, w: usize) -> Self {
-        Self { rank: 3, dims: [c, h, w] }
+        Self {
+            rank: 3,
+            dims: [c, h, w],
+        }
     }
 
     /// Values per sample.
@@ -112,7 +118,11 @@ pub const fn apply(rule: &Rule, x: Shape) -> Result<Shape, Mismatch> {
             if input.same(&x) {
                 Ok(output)
             } else {
-                Err(Mismatch { layer: 0, expected: input, found: x })
+                Err(Mismatch {
+                    layer: 0,
+                    expected: input,
+                    found: x,
+                })
             }
         }
         Rule::Seq(layers) => {
@@ -201,7 +211,12 @@ pub const fn check_connection(
 
 /// The network input: `declared` when the struct says it, otherwise the fixed input of the
 /// first layer; panics at compile time when neither is known.
-pub const fn network_input(net: &str, first_field: &str, declared: Option<Shape>, layers: &[LayerInfo]) -> Shape {
+pub const fn network_input(
+    net: &str,
+    first_field: &str,
+    declared: Option<Shape>,
+    layers: &[LayerInfo],
+) -> Shape {
     if let Some(s) = declared {
         return s;
     }
@@ -223,9 +238,24 @@ pub const fn network_input(net: &str, first_field: &str, declared: Option<Shape>
 mod tests {
     use super::*;
 
-    const DENSE_4_3: LayerInfo = LayerInfo { rule: Rule::Map { input: Shape::flat(4), output: Shape::flat(3) }, params: 15 };
-    const RELU: LayerInfo = LayerInfo { rule: Rule::Same, params: 0 };
-    const DENSE_2_1: LayerInfo = LayerInfo { rule: Rule::Map { input: Shape::flat(2), output: Shape::flat(1) }, params: 3 };
+    const DENSE_4_3: LayerInfo = LayerInfo {
+        rule: Rule::Map {
+            input: Shape::flat(4),
+            output: Shape::flat(3),
+        },
+        params: 15,
+    };
+    const RELU: LayerInfo = LayerInfo {
+        rule: Rule::Same,
+        params: 0,
+    };
+    const DENSE_2_1: LayerInfo = LayerInfo {
+        rule: Rule::Map {
+            input: Shape::flat(2),
+            output: Shape::flat(1),
+        },
+        params: 3,
+    };
 
     #[test]
     fn sequences_propagate_shapes() {
@@ -238,7 +268,10 @@ mod tests {
     fn first_refusal_is_reported_with_its_index() {
         const NET: Rule = Rule::Seq(&[DENSE_4_3, RELU, DENSE_2_1]);
         let e = apply(&NET, Shape::flat(4)).unwrap_err();
-        assert_eq!((e.layer, e.expected, e.found), (2, Shape::flat(2), Shape::flat(3)));
+        assert_eq!(
+            (e.layer, e.expected, e.found),
+            (2, Shape::flat(2), Shape::flat(3))
+        );
     }
 
     #[test]
