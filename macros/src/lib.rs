@@ -20,7 +20,7 @@ use proc_macro::TokenStream;
 
 /// Derives `Layer`, `Params`, `Describe` and `Network` for a struct of layers.
 ///
-/// ```ignore
+/// ```text
 /// #[derive(Network)]
 /// #[network(input = 784)]            // optional when the first layer fixes its input
 /// struct Mlp { d1: Dense<784, 128>, r1: Relu, d2: Dense<128, 10> }
