@@ -34,9 +34,13 @@
 //! | [`loss`] | binary and categorical cross-entropy from logits, MSE | 1, 2 |
 //! | [`optim`] | gradient descent, `minimize` | 1, 2 |
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
+//! | [`shape`] | compile-time shape rules and their messages | — |
 //! | [`data`] | CSV loading, standardization, splits | 1, 3 |
 
 #![deny(unsafe_code)]
+
+// Lets `#[derive(Network)]`'s `::constnn::…` paths resolve inside this crate's own tests.
+extern crate self as constnn;
 
 pub mod activation;
 pub mod data;
@@ -47,16 +51,19 @@ pub mod layer;
 pub mod loss;
 pub mod optim;
 mod scalar;
+pub mod shape;
 pub mod tensor;
 
+pub use constnn_macros::Network;
 pub use error::{Error, Result};
 pub use scalar::Scalar;
 
 /// The names most programs need.
 pub mod prelude {
+    pub use crate::Network;
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
-    pub use crate::layer::{Dense, Eval, Layer, Mode, Params, Train};
+    pub use crate::layer::{Dense, Eval, Layer, Mode, Network as _, Params, Train};
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{Optimizer, Sgd};
     pub use crate::tensor::{Batch, Init, Matrix, Tensor, Vector};

@@ -11,4 +11,5 @@ fn ui() {
     let t = trybuild::TestCases::new();
     t.pass("tests/pass/*.rs");
     t.compile_fail("tests/ui/shape/*.rs");
+    t.compile_fail("tests/ui/derive/*.rs");
 }

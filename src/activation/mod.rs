@@ -20,6 +20,7 @@ pub use tanh::Tanh;
 
 use crate::Scalar;
 use crate::layer::{Layer, Mode, Params};
+use crate::shape::{Describe, LayerInfo, Rule};
 use crate::tensor::Tensor;
 
 /// An element-wise activation `g` with its derivative.
@@ -54,6 +55,13 @@ impl<A: Activation, X: Tensor> Layer<X> for A {
 }
 
 impl<A: Activation, T> Params<T> for A {}
+
+impl<A: Activation> Describe for A {
+    const INFO: LayerInfo = LayerInfo {
+        rule: Rule::Same,
+        params: 0,
+    };
+}
 
 #[cfg(test)]
 pub(crate) mod tests {

@@ -23,6 +23,7 @@ use rand::rngs::StdRng;
 
 use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
 use crate::Scalar;
+use crate::shape::{Describe, LayerInfo, Rule, Shape};
 use crate::tensor::{Batch, Init, Matrix, Vector};
 
 /// A dense layer from `N_IN = n[l-1]` to `N_OUT = n[l]` features.
@@ -88,6 +89,16 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>>
             self.w.t_matmul_batch_into(dz, da_prev);
         }
     }
+}
+
+impl<const N_IN: usize, const N_OUT: usize, T> Describe for Dense<N_IN, N_OUT, T> {
+    const INFO: LayerInfo = LayerInfo {
+        rule: Rule::Map {
+            input: Shape::flat(N_IN),
+            output: Shape::flat(N_OUT),
+        },
+        params: N_OUT * N_IN + N_OUT,
+    };
 }
 
 impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN, N_OUT, T> {

@@ -15,10 +15,12 @@
 
 mod dense;
 mod mode;
+mod network;
 mod params;
 
 pub use dense::Dense;
 pub use mode::{Eval, Mode, Train};
+pub use network::{Network, Step, Summary, SummaryRow};
 pub use params::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
 
 use crate::tensor::Tensor;

@@ -40,6 +40,7 @@ impl<const N: usize, T> Default for Batch<N, T> {
 impl<const N: usize, T: Scalar> Tensor for Batch<N, T> {
     type Elem = T;
     const FEATURES: usize = N;
+    const SHAPE: crate::shape::Shape = crate::shape::Shape::flat(N);
     fn batch_size(&self) -> usize {
         self.m
     }

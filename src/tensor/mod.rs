@@ -21,11 +21,13 @@ use crate::Scalar;
 /// What every activation tensor offers: a fixed number of features per sample, a run-time
 /// batch size, and its data as one slice. Layers that work on any shape (activations,
 /// dropout, losses) are written against this trait.
-pub trait Tensor: Clone + Default + core::fmt::Debug {
+pub trait Tensor: Clone + Default + core::fmt::Debug + Send + Sync {
     /// The element type.
     type Elem: Scalar;
     /// Features per sample (`n[l]`, or `C·H·W` for an image).
     const FEATURES: usize;
+    /// The per-sample shape.
+    const SHAPE: crate::shape::Shape;
     /// The batch size `m`.
     fn batch_size(&self) -> usize;
     /// Sets the batch size to `m`. Existing values are unspecified afterwards; the allocation

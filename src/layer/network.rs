@@ -1,0 +1,270 @@
+//! What `#[derive(Network)]` builds on: the per-layer buffers of a network's cache and the
+//! Keras-style summary.
+//!
+//! A derived network is itself a [`Layer`](super::Layer): forward chains the fields in order,
+//! backward runs them in reverse, and its cache holds one [`Step`] per inner connection, so
+//! every activation `A[l]` and gradient `dA[l]` lives in a buffer reused across steps.
+
+use core::fmt;
+
+#[cfg(test)]
+use super::{ParamRef, VisitorRef};
+use crate::shape::Shape;
+
+/// The buffers between layer `l` and layer `l + 1`: the output `A[l]`, layer `l`'s own
+/// cache, and the gradient `dA[l]` that backward hands from layer `l + 1` to layer `l`.
+#[derive(Clone, Debug, Default)]
+pub struct Step<Y, C> {
+    /// `A[l]`.
+    pub y: Y,
+    /// Layer `l`'s cache.
+    pub cache: C,
+    /// `dA[l]`.
+    pub dy: Y,
+}
+
+/// Implemented by `#[derive(Network)]`: the network's name, input shape and summary.
+pub trait Network {
+    /// The struct's name.
+    const NAME: &'static str;
+    /// The per-sample input shape (declared, or the first layer's).
+    const INPUT: Shape;
+    /// A table of the layers: field, type, output shape, parameter count.
+    fn summary(&self) -> Summary;
+}
+
+/// One row of a [`Summary`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryRow {
+    /// The field name.
+    pub field: &'static str,
+    /// The layer type as written in the struct.
+    pub ty: &'static str,
+    /// Per-sample output shape.
+    pub output: Shape,
+    /// Learnable scalars.
+    pub params: usize,
+}
+
+/// A network's layers, printed like Keras' `model.summary()`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// The network's name.
+    pub name: &'static str,
+    /// Per-sample input shape.
+    pub input: Shape,
+    /// One row per field, in order.
+    pub rows: Vec<SummaryRow>,
+}
+
+impl Summary {
+    /// Total learnable scalars.
+    pub fn total_params(&self) -> usize {
+        self.rows.iter().map(|r| r.params).sum()
+    }
+}
+
+fn shape_text(s: Shape) -> String {
+    match s.rank {
+        1 => format!("{} × m", s.dims[0]),
+        _ => format!("{}×{}×{} × m", s.dims[0], s.dims[1], s.dims[2]),
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let layer_col = |r: &SummaryRow| format!("{} ({})", r.field, r.ty);
+        let w0 = self
+            .rows
+            .iter()
+            .map(|r| layer_col(r).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(12);
+        let w1 = self
+            .rows
+            .iter()
+            .map(|r| shape_text(r.output).chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(12);
+        let width = w0 + w1 + 14;
+        writeln!(
+            f,
+            "Model: \"{}\"  (input {})",
+            self.name,
+            shape_text(self.input)
+        )?;
+        writeln!(f, "{}", "─".repeat(width))?;
+        writeln!(
+            f,
+            "{:<w0$}  {:<w1$}  {:>10}",
+            "Layer (type)", "Output shape", "Param #"
+        )?;
+        writeln!(f, "{}", "═".repeat(width))?;
+        for r in &self.rows {
+            writeln!(
+                f,
+                "{:<w0$}  {:<w1$}  {:>10}",
+                layer_col(r),
+                shape_text(r.output),
+                r.params
+            )?;
+        }
+        writeln!(f, "{}", "═".repeat(width))?;
+        write!(f, "Total params: {}", self.total_params())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck;
+    use crate::prelude::*;
+    use rand::{SeedableRng, rngs::StdRng};
+
+    #[derive(Network)]
+    struct Mlp<T: Scalar> {
+        d1: Dense<4, 5, T>,
+        a1: Tanh,
+        d2: Dense<5, 3, T>,
+        a2: Relu,
+        d3: Dense<3, 2, T>,
+    }
+
+    fn mlp<T: Scalar>(seed: u64) -> Mlp<T> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        Mlp {
+            d1: Dense::new(Init::Glorot, &mut rng),
+            a1: Tanh,
+            d2: Dense::new(Init::He, &mut rng),
+            a2: Relu,
+            d3: Dense::new(Init::Glorot, &mut rng),
+        }
+    }
+
+    #[test]
+    fn derived_forward_equals_the_hand_chain() {
+        let mut net = mlp::<f64>(3);
+        let x = Batch::<4, f64>::from_fn(6, |i, j| (i as f64 - j as f64) * 0.3);
+        let by_hand = {
+            let mut n = mlp::<f64>(3);
+            let h = n.d1.predict(&x);
+            let h = n.d2.predict(&Tanh.predict(&h));
+            n.d3.predict(&Relu.predict(&h))
+        };
+        assert_eq!(net.predict(&x), by_hand);
+    }
+
+    #[test]
+    fn derived_backward_passes_gradcheck() {
+        let mut net = mlp::<f64>(5);
+        let x = Batch::<4, f64>::from_fn(7, |i, j| ((i * 5 + j * 3) % 7) as f64 / 3.0 - 1.0);
+        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 9);
+        assert_eq!(report.num_params, 25 + 18 + 8);
+        assert!(report.max_error() < 1e-7, "{report}");
+    }
+
+    #[test]
+    fn params_are_named_by_field() {
+        let mut names = Vec::new();
+        struct Names<'a>(&'a mut Vec<String>, Vec<&'static str>);
+        impl VisitorRef<f32> for Names<'_> {
+            fn param(&mut self, p: ParamRef<'_, f32>) {
+                self.0.push(format!("{}.{}", self.1.join("."), p.name));
+            }
+            fn enter(&mut self, s: &'static str) {
+                self.1.push(s);
+            }
+            fn leave(&mut self) {
+                self.1.pop();
+            }
+        }
+        mlp::<f32>(1).visit_ref(&mut Names(&mut names, Vec::new()));
+        assert_eq!(
+            names,
+            [
+                "d1.weight",
+                "d1.bias",
+                "d2.weight",
+                "d2.bias",
+                "d3.weight",
+                "d3.bias"
+            ]
+        );
+    }
+
+    #[test]
+    fn derived_summary_lists_every_field() {
+        let s = mlp::<f32>(1).summary();
+        assert_eq!(s.input, Shape::flat(4));
+        let rows: Vec<_> = s
+            .rows
+            .iter()
+            .map(|r| (r.field, r.ty, r.output.dims[0], r.params))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("d1", "Dense<4, 5, T>", 5, 25),
+                ("a1", "Tanh", 5, 0),
+                ("d2", "Dense<5, 3, T>", 3, 18),
+                ("a2", "Relu", 3, 0),
+                ("d3", "Dense<3, 2, T>", 2, 8)
+            ]
+        );
+        assert_eq!(<Mlp<f32> as crate::shape::Describe>::INFO.params, 51);
+    }
+
+    /// Networks nest: a derived network is a layer.
+    #[derive(Network)]
+    struct Stacked(Mlp<f64>, Sigmoid);
+
+    #[test]
+    fn networks_nest() {
+        let mut net = Stacked(mlp::<f64>(2), Sigmoid);
+        let x = Batch::<4, f64>::zeros(1);
+        let y: Batch<2, f64> = net.predict(&x);
+        assert!(y.as_slice().iter().all(|v| (0.0..1.0).contains(v)));
+        assert_eq!(net.summary().rows[0].params, 51);
+        assert!(
+            gradcheck::check_layer(
+                &mut net,
+                &Batch::from_fn(3, |i, j| (i + j) as f64 * 0.2),
+                1e-6,
+                1
+            )
+            .max_error()
+                < 1e-7
+        );
+    }
+
+    #[test]
+    fn summary_prints_a_table_with_totals() {
+        let s = Summary {
+            name: "Tiny",
+            input: Shape::flat(3),
+            rows: vec![
+                SummaryRow {
+                    field: "d1",
+                    ty: "Dense<3, 2>",
+                    output: Shape::flat(2),
+                    params: 8,
+                },
+                SummaryRow {
+                    field: "r1",
+                    ty: "Relu",
+                    output: Shape::flat(2),
+                    params: 0,
+                },
+            ],
+        };
+        let text = s.to_string();
+        assert!(text.starts_with("Model: \"Tiny\"  (input 3 × m)"), "{text}");
+        assert!(
+            text.contains("d1 (Dense<3, 2>)  2 × m                  8"),
+            "{text}"
+        );
+        assert!(text.ends_with("Total params: 8"), "{text}");
+    }
+}
