@@ -5,9 +5,9 @@
 //! field, and each connection between two fields is checked at `cargo check` with a message
 //! that names both fields and their dims. See `constnn::layer::Network`.
 //!
-//! The macro is a small compiler: [`ast`] normalises the input, [`attr`] parses our
-//! attributes, [`valid`] reports every problem with a span, [`expand`] writes the code, and
-//! [`fallback`] keeps a failed derive to one error.
+//! The macro is a small compiler: `ast` normalises the input, `attr` parses our
+//! attributes, `valid` reports every problem with a span, `expand` writes the code, and
+//! `fallback` keeps a failed derive to one error.
 
 mod ast;
 mod attr;

@@ -96,7 +96,7 @@ pub fn nn_reference<T: Element>(d: Dims, alpha: T, a: &[T], b: &[T], beta: T, c:
     }
 }
 
-/// Reference C ← α·A·Bᵀ + β·C: each C[i][j] is a dot product of row i of A and row j of B.
+/// Reference C ← α·A·Bᵀ + β·C: each `C[i][j]` is a dot product of row i of A and row j of B.
 pub fn nt_reference<T: Element>(d: Dims, alpha: T, a: &[T], b: &[T], beta: T, c: &mut [T]) {
     check_lens(d, a, b, c);
     prepare(beta, c);

@@ -1,11 +1,11 @@
 //! Weight initialization (course 1 week 3, course 2 week 1).
 //!
-//! | [`Init`] | W[l] entries | note |
+//! | [`Init`] | `W[l]` entries | note |
 //! |---|---|---|
 //! | `Random` | N(0, 1)·0.01 | the notes' first choice; breaks symmetry |
 //! | `He` | N(0, 1)·√(2/n[l-1]) | for ReLU layers (He et al. 2015) |
 //! | `Xavier` | N(0, 1)·√(1/n[l-1]) | for tanh layers |
-//! | `Glorot` | N(0, 1)·√(2/(n[l-1] + n[l])) | Glorot & Bengio 2010 |
+//! | `Glorot` | `N(0, 1)·√(2/(n[l-1] + n[l]))` | Glorot & Bengio 2010 |
 //! | `Zeros` | 0 | fine for logistic regression, fails to break symmetry in a hidden layer |
 //!
 //! Biases start at zero. Every random draw comes from a caller-seeded [`StdRng`], so a run is
@@ -25,7 +25,7 @@ pub enum Init {
     He,
     /// N(0, 1)·√(1/n[l-1]) (Xavier).
     Xavier,
-    /// N(0, 1)·√(2/(n[l-1] + n[l])) (Glorot).
+    /// `N(0, 1)·√(2/(n[l-1] + n[l]))` (Glorot).
     Glorot,
     /// All zeros.
     Zeros,
