@@ -49,10 +49,12 @@ pub mod gradcheck;
 pub mod kernel;
 pub mod layer;
 pub mod loss;
+pub mod metrics;
 pub mod optim;
 mod scalar;
 pub mod shape;
 pub mod tensor;
+pub mod train;
 
 pub use constnn_macros::Network;
 pub use error::{Error, Result};

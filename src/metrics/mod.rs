@@ -1,0 +1,1 @@
+//! Metrics and error analysis (course 3).
