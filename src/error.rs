@@ -35,6 +35,16 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// Training produced a non-finite cost (a learning rate too large, exploding gradients).
+    #[error("training diverged at epoch {epoch}, step {step}: the cost became {cost}")]
+    Diverged {
+        /// 1-based epoch.
+        epoch: usize,
+        /// 1-based optimizer step, counted from the start of training.
+        step: usize,
+        /// The non-finite cost.
+        cost: f64,
+    },
     /// A command-line flag has a bad value.
     #[error("flag {flag}: {reason}")]
     Flag {

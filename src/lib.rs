@@ -43,6 +43,7 @@
 extern crate self as constnn;
 
 pub mod activation;
+pub mod atomic;
 pub mod data;
 pub mod error;
 pub mod gradcheck;

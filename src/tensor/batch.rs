@@ -158,14 +158,7 @@ impl<const N: usize, T: Scalar> Batch<N, T> {
 
     /// `out ←` the samples with the given indices, reusing `out`'s allocation.
     pub fn select_into(&self, indices: &[usize], out: &mut Self) {
-        out.set_batch_size(indices.len());
-        let (m, k) = (self.m, indices.len());
-        for i in 0..N {
-            let src = &self.data[i * m..(i + 1) * m];
-            for (o, &j) in out.data[i * k..(i + 1) * k].iter_mut().zip(indices) {
-                *o = src[j];
-            }
-        }
+        self.gather_into(indices, out);
     }
 
     /// `Z ← Z + b` with `b` broadcast over the batch (`n × 1` added to every column).

@@ -21,6 +21,9 @@ use crate::Scalar;
 /// What every activation tensor offers: a fixed number of features per sample, a run-time
 /// batch size, and its data as one slice. Layers that work on any shape (activations,
 /// dropout, losses) are written against this trait.
+///
+/// Layout contract: the data is `FEATURES` rows of `m` values (row-major, one column per
+/// sample), so sample `j` of feature `i` is at `i·m + j` whatever the per-sample shape.
 pub trait Tensor: Clone + Default + core::fmt::Debug + Send + Sync {
     /// The element type.
     type Elem: Scalar;
@@ -44,5 +47,27 @@ pub trait Tensor: Clone + Default + core::fmt::Debug + Send + Sync {
         t.as_mut_slice()
             .fill(<Self::Elem as num_traits::Zero>::zero());
         t
+    }
+    /// `out ←` the samples with the given indices, in that order (a mini-batch drawn from a
+    /// data set), reusing `out`'s allocation.
+    ///
+    /// # Panics
+    /// When an index is not below the batch size.
+    fn gather_into(&self, indices: &[usize], out: &mut Self) {
+        let (m, k) = (self.batch_size(), indices.len());
+        out.set_batch_size(k);
+        if k == 0 {
+            return;
+        }
+        let src = self.as_slice();
+        for (dst, row) in out
+            .as_mut_slice()
+            .chunks_exact_mut(k)
+            .zip(src.chunks_exact(m.max(1)))
+        {
+            for (o, &j) in dst.iter_mut().zip(indices) {
+                *o = row[j];
+            }
+        }
     }
 }

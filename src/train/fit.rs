@@ -1,0 +1,332 @@
+//! The mini-batch training loop (course 2, week 2).
+//!
+//! For each epoch: shuffle, then for each mini-batch `X{t}, Y{t}`: forward in [`Train`] mode,
+//! the cost `J{t}` and `dZ[L]`, backward, one optimizer step. Buffers for the batch, the
+//! output, the cache and the gradient are created once and reused. A non-finite cost stops
+//! training with [`Error::Diverged`] naming the epoch and step. A progress bar (indicatif)
+//! shows the running cost; each epoch ends with one line of train and dev figures.
+
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{Classify, History, MiniBatches};
+use crate::layer::{Eval, Layer, Params, Train};
+use crate::loss::Loss;
+use crate::optim::Optimizer;
+use crate::tensor::Tensor;
+use crate::{Error, Result, Scalar};
+
+/// Settings of [`fit`].
+#[derive(Clone, Debug)]
+pub struct FitConfig {
+    /// Passes over the training set. Default 10.
+    pub epochs: usize,
+    /// Mini-batch size; the last batch of an epoch keeps the remainder. Default 64.
+    pub batch_size: usize,
+    /// Seed of the per-epoch shuffles. Default 0.
+    pub seed: u64,
+    /// Show a progress bar and print one line per epoch. Default `true`.
+    pub verbose: bool,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        Self {
+            epochs: 10,
+            batch_size: 64,
+            seed: 0,
+            verbose: true,
+        }
+    }
+}
+
+/// Cost and accuracy of a network on a data set.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    /// `J` over the whole set.
+    pub cost: f64,
+    /// Share of samples whose predicted class is the label's.
+    pub accuracy: f64,
+}
+
+/// Figures of one epoch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpochStats {
+    /// 1-based.
+    pub epoch: usize,
+    /// Mean of the mini-batch costs over the epoch (weighted by batch size).
+    pub train: Evaluation,
+    /// On the dev set, after the epoch.
+    pub dev: Option<Evaluation>,
+    /// Wall-clock seconds of the epoch's training steps.
+    pub seconds: f64,
+}
+
+fn check_pair<X: Tensor, Y: Tensor>(what: &str, x: &X, y: &Y) -> Result<usize> {
+    let (m, n) = (x.batch_size(), y.batch_size());
+    if m != n {
+        return Err(Error::Data {
+            what: what.into(),
+            reason: format!("{m} samples but {n} labels"),
+        });
+    }
+    if m == 0 {
+        return Err(Error::Data {
+            what: what.into(),
+            reason: "no samples".into(),
+        });
+    }
+    Ok(m)
+}
+
+/// Trains `net` on `train = (X, Y)` with mini-batch gradient steps of `opt`, evaluating on
+/// `dev` after each epoch.
+///
+/// # Errors
+/// [`Error::Data`] when samples and labels disagree in number or a set is empty;
+/// [`Error::Diverged`] when a cost is not finite.
+pub fn fit<T, X, Y, N, L, O>(
+    net: &mut N,
+    loss: &L,
+    opt: &mut O,
+    train: (&X, &Y),
+    dev: Option<(&X, &Y)>,
+    cfg: &FitConfig,
+) -> Result<History>
+where
+    T: Scalar,
+    X: Tensor<Elem = T>,
+    Y: Classify<Elem = T>,
+    N: Layer<X, Output = Y> + Params<T>,
+    L: Loss<Y>,
+    O: Optimizer<T>,
+{
+    let (x, y) = train;
+    let m = check_pair("training set", x, y)?;
+    if let Some((dx, dy)) = dev {
+        check_pair("dev set", dx, dy)?;
+    }
+    let mut plan = MiniBatches::new(m, cfg.batch_size, cfg.seed);
+    let (mut xb, mut yb, mut out, mut dout) =
+        (X::default(), Y::default(), Y::default(), Y::default());
+    let mut cache = N::Cache::default();
+    let mut history = History::default();
+    let bar = if cfg.verbose {
+        ProgressBar::new(plan.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} [{elapsed}<{eta}]")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    for epoch in 1..=cfg.epochs {
+        plan.shuffle();
+        bar.reset();
+        bar.set_prefix(format!("epoch {epoch}/{}", cfg.epochs));
+        let start = Instant::now();
+        let (mut total, mut correct) = (0.0, 0);
+        for (t, idx) in plan.iter().enumerate() {
+            x.gather_into(idx, &mut xb);
+            y.gather_into(idx, &mut yb);
+            net.forward::<Train>(&xb, &mut out, &mut cache);
+            let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64();
+            let step = history.costs.len() + 1;
+            if !cost.is_finite() {
+                bar.abandon();
+                return Err(Error::Diverged { epoch, step, cost });
+            }
+            net.backward(&xb, &out, &mut cache, &dout, None);
+            opt.step(net);
+            history.costs.push(cost);
+            total += cost * idx.len() as f64;
+            correct += out.count_correct(&yb);
+            bar.inc(1);
+            if t % 16 == 0 {
+                bar.set_message(format!("cost {cost:.4}"));
+            }
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        let train_eval = Evaluation {
+            cost: total / m as f64,
+            accuracy: correct as f64 / m as f64,
+        };
+        let dev_eval = dev.map(|(dx, dy)| evaluate(net, loss, dx, dy, 1000));
+        if cfg.verbose {
+            let dev_text = dev_eval
+                .map(|d| format!(", dev cost {:.4} accuracy {:.4}", d.cost, d.accuracy))
+                .unwrap_or_default();
+            bar.println(format!(
+                "epoch {epoch:>3}: train cost {:.4} accuracy {:.4}{dev_text} ({seconds:.1} s)",
+                train_eval.cost, train_eval.accuracy
+            ));
+        }
+        history.epochs.push(EpochStats {
+            epoch,
+            train: train_eval,
+            dev: dev_eval,
+            seconds,
+        });
+    }
+    bar.finish_and_clear();
+    Ok(history)
+}
+
+/// Cost and accuracy of `net` on `(x, y)` in [`Eval`] mode, `batch` samples at a time.
+///
+/// # Panics
+/// When `x` and `y` have different batch sizes.
+pub fn evaluate<T, X, Y, N, L>(net: &mut N, loss: &L, x: &X, y: &Y, batch: usize) -> Evaluation
+where
+    T: Scalar,
+    X: Tensor<Elem = T>,
+    Y: Classify<Elem = T>,
+    N: Layer<X, Output = Y>,
+    L: Loss<Y>,
+{
+    let m = x.batch_size();
+    assert_eq!(
+        m,
+        y.batch_size(),
+        "evaluate: {m} samples but {} labels",
+        y.batch_size()
+    );
+    let (mut xb, mut yb, mut out, mut cache) = (
+        X::default(),
+        Y::default(),
+        Y::default(),
+        N::Cache::default(),
+    );
+    let (mut total, mut correct) = (0.0, 0);
+    let idx: Vec<usize> = (0..m).collect();
+    for chunk in idx.chunks(batch.max(1)) {
+        x.gather_into(chunk, &mut xb);
+        y.gather_into(chunk, &mut yb);
+        net.forward::<Eval>(&xb, &mut out, &mut cache);
+        total += loss.cost(&out, &yb).as_f64() * chunk.len() as f64;
+        correct += out.count_correct(&yb);
+    }
+    let m = m.max(1) as f64;
+    Evaluation {
+        cost: total / m,
+        accuracy: correct as f64 / m,
+    }
+}
+
+/// The predicted class of every sample of `x` ([`Eval`] mode, `batch` samples at a time).
+pub fn predict_classes<T, X, Y, N>(net: &mut N, x: &X, batch: usize) -> Vec<usize>
+where
+    T: Scalar,
+    X: Tensor<Elem = T>,
+    Y: Classify<Elem = T>,
+    N: Layer<X, Output = Y>,
+{
+    let (mut xb, mut out, mut cache) = (X::default(), Y::default(), N::Cache::default());
+    let idx: Vec<usize> = (0..x.batch_size()).collect();
+    let mut classes = Vec::with_capacity(idx.len());
+    for chunk in idx.chunks(batch.max(1)) {
+        x.gather_into(chunk, &mut xb);
+        net.forward::<Eval>(&xb, &mut out, &mut cache);
+        classes.extend(out.predicted_classes());
+    }
+    classes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layer::Dense;
+    use crate::loss::{BinaryCrossEntropy, MeanSquaredError};
+    use crate::optim::Sgd;
+    use crate::tensor::Batch;
+
+    fn quiet(epochs: usize, batch_size: usize) -> FitConfig {
+        FitConfig {
+            epochs,
+            batch_size,
+            seed: 3,
+            verbose: false,
+        }
+    }
+
+    #[test]
+    fn every_sample_is_used_including_the_partial_batch() {
+        // m = 10 in batches of 4 → 3 steps per epoch; the per-epoch cost averages all 10.
+        let x = Batch::<1, f64>::from_fn(10, |_, j| j as f64 / 10.0);
+        let y = Batch::<1, f64>::from_fn(10, |_, j| f64::from(u8::from(j >= 5)));
+        let mut net: Dense<1, 1, f64> = Dense::zeros();
+        let h = fit(
+            &mut net,
+            &BinaryCrossEntropy,
+            &mut Sgd::new(0.0),
+            (&x, &y),
+            None,
+            &quiet(2, 4),
+        )
+        .unwrap();
+        assert_eq!(h.costs.len(), 6);
+        // With α = 0 nothing moves: every cost is ln 2, and so is the epoch mean.
+        assert!(h.costs.iter().all(|c| (c - 2f64.ln()).abs() < 1e-15));
+        assert!((h.epochs[1].train.cost - 2f64.ln()).abs() < 1e-15);
+        assert_eq!(h.epochs[1].train.accuracy, 0.5); // z = 0 predicts class 0 for all
+    }
+
+    #[test]
+    fn a_too_large_learning_rate_is_reported_as_divergence() {
+        // Linear regression y = 3x with α = 50: each step multiplies the error by about −49.
+        let x = Batch::<1, f64>::from_fn(8, |_, j| 1.0 + j as f64);
+        let y = x.map(|v| 3.0 * v);
+        let mut net: Dense<1, 1, f64> = Dense::zeros();
+        let err = fit(
+            &mut net,
+            &MeanSquaredError,
+            &mut Sgd::new(50.0),
+            (&x, &y),
+            None,
+            &quiet(1000, 8),
+        )
+        .unwrap_err();
+        match err {
+            Error::Diverged { epoch, step, cost } => {
+                assert_eq!(epoch, step); // one step per epoch
+                assert!(!cost.is_finite());
+                assert!(step > 10 && step < 1000, "step {step}");
+            }
+            e => panic!("expected divergence, got {e}"),
+        }
+    }
+
+    #[test]
+    fn mismatched_labels_are_an_error() {
+        let x = Batch::<1, f64>::zeros(4);
+        let y = Batch::<1, f64>::zeros(3);
+        let mut net: Dense<1, 1, f64> = Dense::zeros();
+        let err = fit(
+            &mut net,
+            &MeanSquaredError,
+            &mut Sgd::new(0.1),
+            (&x, &y),
+            None,
+            &quiet(1, 2),
+        )
+        .unwrap_err();
+        assert_eq!(err.to_string(), "training set: 4 samples but 3 labels");
+    }
+
+    #[test]
+    fn evaluation_in_chunks_equals_one_pass() {
+        let x = Batch::<2, f64>::from_fn(7, |i, j| (i + j) as f64 - 3.0);
+        let y = Batch::<1, f64>::from_fn(7, |_, j| f64::from(u8::from(j % 2 == 0)));
+        let mut net = Dense::<2, 1, f64>::from_params(
+            crate::tensor::Matrix::from_rows([[0.5, -0.25]]),
+            crate::tensor::Vector::from_rows([[0.1]]),
+        );
+        let whole = evaluate(&mut net, &BinaryCrossEntropy, &x, &y, 100);
+        let chunked = evaluate(&mut net, &BinaryCrossEntropy, &x, &y, 3);
+        assert!((whole.cost - chunked.cost).abs() < 1e-12);
+        assert_eq!(whole.accuracy, chunked.accuracy);
+        assert_eq!(predict_classes(&mut net, &x, 2).len(), 7);
+    }
+}
