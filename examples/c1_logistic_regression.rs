@@ -16,68 +16,18 @@
 //! `w = 0` every `A` is ½, so the first cost is `ln 2 = 0.69314718`. The prediction is
 //! `ŷ = 1` when `Z > 0` (i.e. `A > ½`).
 
-use std::ffi::OsString;
 use std::path::Path;
 use std::process::ExitCode;
 
+use constnn::cli::{self, Args};
 use constnn::data::{Split, Standardizer, Table, fmt_sig};
 use constnn::prelude::*;
 
 const USAGE: &str = "usage: c1_logistic_regression [--lr <f64 > 0>] [--iters <n>]";
-
-/// The command line: learning rate `α` and number of gradient-descent iterations.
-struct Flags {
-    lr: f64,
-    iters: usize,
-}
-
-fn parse_flags(args: impl IntoIterator<Item = OsString>) -> Result<Flags> {
-    let mut flags = Flags {
-        lr: 0.1,
-        iters: 2000,
-    };
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let arg = arg.into_string().map_err(|a| Error::Flag {
-            flag: a.to_string_lossy().into_owned(),
-            reason: "not valid UTF-8".into(),
-        })?;
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) => (f.to_owned(), Some(v.to_owned())),
-            None => (arg, None),
-        };
-        if flag != "--lr" && flag != "--iters" {
-            return Err(Error::Flag {
-                reason: "unknown flag (expected --lr or --iters)".into(),
-                flag,
-            });
-        }
-        let value = match inline.or_else(|| args.next().and_then(|v| v.into_string().ok())) {
-            Some(v) => v,
-            None => {
-                return Err(Error::Flag {
-                    flag,
-                    reason: "missing or non-UTF-8 value".into(),
-                });
-            }
-        };
-        let bad = |reason: &str| Error::Flag {
-            flag: flag.clone(),
-            reason: format!("`{value}` {reason}"),
-        };
-        if flag == "--lr" {
-            flags.lr = match value.parse::<f64>() {
-                Ok(lr) if lr.is_finite() && lr > 0.0 => lr,
-                _ => return Err(bad("is not a positive finite number")),
-            };
-        } else {
-            flags.iters = value
-                .parse()
-                .map_err(|_| bad("is not a non-negative integer"))?;
-        }
-    }
-    Ok(flags)
-}
+const FLAGS: &[(&str, &str)] = &[
+    ("--lr", "learning rate α (default 0.1)"),
+    ("--iters", "gradient-descent iterations (default 2000)"),
+];
 
 /// The fraction of samples whose prediction `Z > 0` matches the label `y ∈ {0, 1}`.
 fn accuracy(layer: &mut Dense<30, 1, f64>, x: &Batch<30, f64>, y: &Batch<1, f64>) -> f64 {
@@ -91,7 +41,8 @@ fn accuracy(layer: &mut Dense<30, 1, f64>, x: &Batch<30, f64>, y: &Batch<1, f64>
     right as f64 / y.batch_size().max(1) as f64
 }
 
-fn run(flags: &Flags) -> Result<()> {
+fn run(args: &Args) -> Result<()> {
+    let (lr, iters) = (args.positive("--lr", 0.1)?, args.get("--iters", 2000usize)?);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/breast_cancer.csv");
     let table = Table::read(&path)?;
     let (x, y): (Batch<30, f64>, Batch<1, f64>) = (table.features()?, table.binary_labels()?);
@@ -102,9 +53,9 @@ fn run(flags: &Flags) -> Result<()> {
     let (x_train, x_test) = (norm.transform(&x_train), norm.transform(&x_test));
 
     let mut layer = Dense::<30, 1, f64>::zeros();
-    let mut opt = Sgd::new(flags.lr);
+    let mut opt = Sgd::new(lr);
     let (mut z, mut dz) = (Batch::default(), Batch::default());
-    for k in 0..flags.iters {
+    for k in 0..iters {
         layer.forward::<Train>(&x_train, &mut z, &mut ());
         let cost = BinaryCrossEntropy.cost_and_grad(&z, &y_train, &mut dz);
         if k % 100 == 0 {
@@ -121,23 +72,5 @@ fn run(flags: &Flags) -> Result<()> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
-    if args.iter().any(|a| a == "-h" || a == "--help") {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    let flags = match parse_flags(args) {
-        Ok(flags) => flags,
-        Err(e) => {
-            eprintln!("error: {e}\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(&flags) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    cli::run(USAGE, FLAGS, run)
 }

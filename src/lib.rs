@@ -44,6 +44,7 @@ extern crate self as constnn;
 
 pub mod activation;
 pub mod atomic;
+pub mod cli;
 pub mod data;
 pub mod error;
 pub mod gradcheck;

@@ -158,10 +158,15 @@ where
             let dev_text = dev_eval
                 .map(|d| format!(", dev cost {:.4} accuracy {:.4}", d.cost, d.accuracy))
                 .unwrap_or_default();
-            bar.println(format!(
+            let line = format!(
                 "epoch {epoch:>3}: train cost {:.4} accuracy {:.4}{dev_text} ({seconds:.1} s)",
                 train_eval.cost, train_eval.accuracy
-            ));
+            );
+            if bar.is_hidden() {
+                println!("{line}")
+            } else {
+                bar.println(line)
+            }
         }
         history.epochs.push(EpochStats {
             epoch,
