@@ -49,6 +49,7 @@ fn run(args: &Args) -> Result<()> {
         batch_size: args.get("--batch", 32)?,
         seed: args.get("--seed", 1)?,
         verbose: true,
+        ..FitConfig::default()
     };
     let mut opt = Sgd::new(args.positive("--lr", 0.5)?);
     let history = fit(

@@ -89,6 +89,33 @@ pub trait Params<T> {
         n
     }
 
+    /// Every parameter value in visiting order, as one vector (a snapshot).
+    fn values_to_vec(&self) -> Vec<T>
+    where
+        T: Copy,
+    {
+        let mut out = Vec::new();
+        self.visit_ref(&mut |p: ParamRef<'_, T>| out.extend_from_slice(p.value));
+        out
+    }
+
+    /// Overwrites the parameters from a vector made by [`Params::values_to_vec`] of a model
+    /// of the same type.
+    ///
+    /// # Panics
+    /// When `values` is shorter than the model's parameters.
+    fn set_values_from(&mut self, values: &[T])
+    where
+        T: Copy,
+    {
+        let mut offset = 0;
+        self.visit(&mut |p: Param<'_, T>| {
+            let n = p.value.len();
+            p.value.copy_from_slice(&values[offset..offset + n]);
+            offset += n;
+        });
+    }
+
     /// Sets every gradient to zero.
     fn zero_grads(&mut self)
     where

@@ -9,10 +9,12 @@
 mod binary_cross_entropy;
 mod cross_entropy;
 mod mse;
+mod regularization;
 
 pub use binary_cross_entropy::BinaryCrossEntropy;
 pub use cross_entropy::SoftmaxCrossEntropy;
 pub use mse::MeanSquaredError;
+pub use regularization::Regularization;
 
 use crate::tensor::Tensor;
 

@@ -4,8 +4,12 @@
 //! tensor from its gradient. [`minimize`] runs any optimizer on a free-standing cost given
 //! its gradient, e.g. the notes' `J(w) = w² − 10w + 25`.
 
+mod clip;
+mod lr_decay;
 mod sgd;
 
+pub use clip::Clip;
+pub use lr_decay::LrSchedule;
 pub use sgd::Sgd;
 
 use crate::Scalar;
@@ -15,6 +19,10 @@ use crate::layer::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
 pub trait Optimizer<T: Scalar> {
     /// One update of every parameter from the gradients left by the latest backward.
     fn step(&mut self, model: &mut dyn Params<T>);
+    /// The current learning rate `α`.
+    fn learning_rate(&self) -> f64;
+    /// Sets `α` (learning-rate decay does this between steps).
+    fn set_learning_rate(&mut self, lr: f64);
 }
 
 /// A parameter vector `θ` with its gradient, not part of any layer: lets [`minimize`] use the

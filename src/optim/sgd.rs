@@ -30,6 +30,12 @@ impl<T: Scalar> Optimizer<T> for Sgd {
             }
         });
     }
+    fn learning_rate(&self) -> f64 {
+        self.lr
+    }
+    fn set_learning_rate(&mut self, lr: f64) {
+        self.lr = lr;
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{Classify, History, MiniBatches};
 use crate::layer::{Eval, Layer, Params, Train};
-use crate::loss::Loss;
-use crate::optim::Optimizer;
+use crate::loss::{Loss, Regularization};
+use crate::optim::{Clip, LrSchedule, Optimizer};
 use crate::tensor::Tensor;
 use crate::{Error, Result, Scalar};
 
@@ -28,6 +28,15 @@ pub struct FitConfig {
     pub seed: u64,
     /// Show a progress bar and print one line per epoch. Default `true`.
     pub verbose: bool,
+    /// L2 or L1 penalty on the weights. Default none.
+    pub regularization: Regularization,
+    /// Learning-rate decay from the optimizer's initial `α`. Default none.
+    pub schedule: Option<LrSchedule>,
+    /// Gradient clipping before each update. Default none.
+    pub clip: Option<Clip>,
+    /// Stop when the dev cost has not improved for this many epochs, and restore the
+    /// parameters of the best epoch (needs a dev set). Default none.
+    pub early_stopping: Option<usize>,
 }
 
 impl Default for FitConfig {
@@ -37,6 +46,10 @@ impl Default for FitConfig {
             batch_size: 64,
             seed: 0,
             verbose: true,
+            regularization: Regularization::None,
+            schedule: None,
+            clip: None,
+            early_stopping: None,
         }
     }
 }
@@ -112,6 +125,8 @@ where
         (X::default(), Y::default(), Y::default(), Y::default());
     let mut cache = N::Cache::default();
     let mut history = History::default();
+    let lr0 = opt.learning_rate();
+    let mut best: Option<(f64, usize, Vec<T>)> = None; // dev cost, epoch, parameters
     let bar = if cfg.verbose {
         ProgressBar::new(plan.len() as u64)
     } else {
@@ -129,16 +144,24 @@ where
         let start = Instant::now();
         let (mut total, mut correct) = (0.0, 0);
         for (t, idx) in plan.iter().enumerate() {
+            let step = history.costs.len() + 1;
+            if let Some(s) = &cfg.schedule {
+                opt.set_learning_rate(s.rate(lr0, epoch - 1, step));
+            }
             x.gather_into(idx, &mut xb);
             y.gather_into(idx, &mut yb);
             net.forward::<Train>(&xb, &mut out, &mut cache);
-            let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64();
-            let step = history.costs.len() + 1;
+            let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64()
+                + cfg.regularization.cost(net, idx.len());
             if !cost.is_finite() {
                 bar.abandon();
                 return Err(Error::Diverged { epoch, step, cost });
             }
             net.backward(&xb, &out, &mut cache, &dout, None);
+            cfg.regularization.add_grad(net, idx.len());
+            if let Some(c) = &cfg.clip {
+                c.apply(net);
+            }
             opt.step(net);
             history.costs.push(cost);
             total += cost * idx.len() as f64;
@@ -174,6 +197,17 @@ where
             dev: dev_eval,
             seconds,
         });
+        if let (Some(patience), Some(d)) = (cfg.early_stopping, dev_eval) {
+            if best.as_ref().is_none_or(|b| d.cost < b.0) {
+                best = Some((d.cost, epoch, net.values_to_vec()));
+            } else if best.as_ref().is_some_and(|b| epoch - b.1 >= patience) {
+                break;
+            }
+        }
+    }
+    if let Some((_, epoch, values)) = best {
+        net.set_values_from(&values);
+        history.best_epoch = Some(epoch);
     }
     bar.finish_and_clear();
     Ok(history)
@@ -253,6 +287,7 @@ mod tests {
             batch_size,
             seed: 3,
             verbose: false,
+            ..FitConfig::default()
         }
     }
 
@@ -301,6 +336,87 @@ mod tests {
             }
             e => panic!("expected divergence, got {e}"),
         }
+    }
+
+    #[test]
+    fn early_stopping_restores_the_best_epoch() {
+        // Training on one set and "dev" on the opposite labels: the dev cost rises from the
+        // first epoch on, so training stops after `patience` more epochs and epoch 1 is kept.
+        let x = Batch::<1, f64>::from_fn(8, |_, j| j as f64 - 3.5);
+        let y = Batch::<1, f64>::from_fn(8, |_, j| f64::from(u8::from(j >= 4)));
+        let y_dev = y.map(|v| 1.0 - v);
+        let mut net: Dense<1, 1, f64> = Dense::zeros();
+        let cfg = FitConfig {
+            early_stopping: Some(2),
+            ..quiet(50, 8)
+        };
+        let h = fit(
+            &mut net,
+            &BinaryCrossEntropy,
+            &mut Sgd::new(0.1),
+            (&x, &y),
+            Some((&x, &y_dev)),
+            &cfg,
+        )
+        .unwrap();
+        assert_eq!(h.epochs.len(), 3);
+        assert_eq!(h.best_epoch, Some(1));
+        let after_epoch_1 = {
+            let mut n: Dense<1, 1, f64> = Dense::zeros();
+            fit(
+                &mut n,
+                &BinaryCrossEntropy,
+                &mut Sgd::new(0.1),
+                (&x, &y),
+                None,
+                &quiet(1, 8),
+            )
+            .unwrap();
+            n
+        };
+        assert_eq!(net.w, after_epoch_1.w);
+    }
+
+    #[test]
+    fn decay_and_clipping_shape_the_steps() {
+        // One sample x = 1, y = 0 under MSE: dW = db = (W + b)·1 > 0.1 throughout, so clipping by
+        // value at 0.1 makes each update exactly α·0.1: W = 2 → 1.9 → 1.8 → 1.7.
+        let x = Batch::<1, f64>::from_rows(1, &[&[1.0]]);
+        let y = Batch::<1, f64>::zeros(1);
+        let mut net = Dense::<1, 1, f64>::from_params(
+            crate::tensor::Matrix::from_rows([[2.0]]),
+            crate::tensor::Vector::zeros(),
+        );
+        let cfg = FitConfig {
+            clip: Some(Clip::Value(0.1)),
+            ..quiet(3, 1)
+        };
+        fit(
+            &mut net,
+            &MeanSquaredError,
+            &mut Sgd::new(1.0),
+            (&x, &y),
+            None,
+            &cfg,
+        )
+        .unwrap();
+        assert!((net.w[(0, 0)] - 1.7).abs() < 1e-12, "{:?}", net.w);
+        // Inverse-time decay with decay 1: α = 1, ½, ⅓ over epochs 0, 1, 2.
+        let mut opt = Sgd::new(1.0);
+        let cfg = FitConfig {
+            schedule: Some(LrSchedule::InverseTime { decay: 1.0 }),
+            ..quiet(3, 1)
+        };
+        fit(
+            &mut Dense::<1, 1, f64>::zeros(),
+            &MeanSquaredError,
+            &mut opt,
+            (&x, &y),
+            None,
+            &cfg,
+        )
+        .unwrap();
+        assert!((opt.lr - 1.0 / 3.0).abs() < 1e-15);
     }
 
     #[test]

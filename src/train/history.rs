@@ -14,6 +14,8 @@ pub struct History {
     pub costs: Vec<f64>,
     /// One entry per epoch.
     pub epochs: Vec<EpochStats>,
+    /// With early stopping: the epoch whose parameters were restored (lowest dev cost).
+    pub best_epoch: Option<usize>,
 }
 
 impl History {

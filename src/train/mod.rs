@@ -10,7 +10,7 @@
 //! let x = Batch::<2, f64>::from_fn(200, |i, j| ((j * 7 + i * 13) % 19) as f64 / 9.0 - 1.0);
 //! let y = Batch::<1, f64>::from_fn(200, |_, j| f64::from(u8::from(x.get(0, j) + x.get(1, j) > 0.0)));
 //! let mut model: Dense<2, 1, f64> = Dense::zeros();
-//! let cfg = FitConfig { epochs: 20, batch_size: 32, seed: 1, verbose: false };
+//! let cfg = FitConfig { epochs: 20, batch_size: 32, seed: 1, verbose: false, ..FitConfig::default() };
 //! let history = fit(&mut model, &BinaryCrossEntropy, &mut Sgd::new(0.5), (&x, &y), None, &cfg)?;
 //! assert!(history.epochs.last().unwrap().train.accuracy > 0.95);
 //! # Ok::<(), constnn::Error>(())
