@@ -54,6 +54,7 @@ pub mod loss;
 pub mod metrics;
 pub mod optim;
 mod scalar;
+pub mod search;
 pub mod shape;
 pub mod tensor;
 pub mod train;

@@ -13,7 +13,9 @@
 //! Gradients of activations are per sample, as in the notes: `dZ[L] = A[L] − Y`,
 //! `dA[l-1] = W[l]ᵀ·dZ[l]`; parameter gradients are averaged: `dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ`.
 
+mod batch_norm;
 mod dense;
+mod dropout;
 mod mode;
 mod network;
 mod params;

@@ -1,0 +1,1 @@
+//! Batch normalization (course 2, week 3).

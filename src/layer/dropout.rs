@@ -1,0 +1,1 @@
+//! Inverted dropout (course 2, week 1).

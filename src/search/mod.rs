@@ -1,0 +1,1 @@
+//! Hyper-parameter search (course 2, week 3).
