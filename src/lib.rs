@@ -68,7 +68,9 @@ pub mod prelude {
     pub use crate::Network;
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
-    pub use crate::layer::{Dense, Eval, Layer, Mode, Network as _, Params, Train};
+    pub use crate::layer::{
+        BatchNorm, Dense, Dropout, Eval, Layer, Mode, Network as _, Params, Train,
+    };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{Optimizer, Sgd};
     pub use crate::tensor::{Batch, Init, Matrix, Tensor, Vector};

@@ -1,1 +1,398 @@
-//! Batch normalization (course 2, week 3).
+//! Batch normalization of a dense layer's `Z[l]` (course 2, week 3; Ioffe & Szegedy 2015).
+//!
+//! Forward (Train), for each feature `i` over the `m` samples of the mini-batch:
+//!
+//! `μ = (1/m)·Σ_j z_j`   `σ² = (1/m)·Σ_j (z_j − μ)²`   `ẑ_j = (z_j − μ)/√(σ² + ε)`   `z̃_j = γ·ẑ_j + β`
+//!
+//! Backward, with `dZ̃` per sample as everywhere in this crate (see [`crate::layer`]):
+//!
+//! `dβ = (1/m)·Σ_j dz̃_j`   `dγ = (1/m)·Σ_j dz̃_j·ẑ_j`   `dz_j = (γ/√(σ² + ε))·(dz̃_j − dβ − ẑ_j·dγ)`
+//!
+//! Derivation: `∂μ/∂z_k = 1/m` and `∂√(σ²+ε)/∂z_k = ẑ_k/m`, so
+//! `∂ẑ_j/∂z_k = (δ_jk − 1/m − ẑ_j·ẑ_k/m)/√(σ²+ε)`; summing `γ·dz̃_j·∂ẑ_j/∂z_k` over `j` gives
+//! the line above. `dγ`, `dβ` are averaged over the batch like `dW[l]`, `db[l]`.
+//!
+//! Forward (Eval) uses running averages instead of the batch statistics:
+//! `z̃ = γ·(z − running_mean)/√(running_var + ε) + β`. After each Train forward,
+//! `running := momentum·running + (1 − momentum)·batch statistic` (momentum 0.9 by default,
+//! the notes' exponentially weighted average with `β = 0.9`; Keras writes the same, PyTorch's
+//! `momentum = 0.1` is our `1 − momentum`). The running variance averages the biased batch `σ²`
+//! above. They start at mean 0 and variance 1.
+//!
+//! The bias `b[l]` of the dense layer before is redundant: `μ` absorbs it, so `z̃` does not
+//! depend on it and its gradient through batch norm is 0 up to rounding (`Σ_j dz_j = 0` for
+//! every feature, since `Σ_j ẑ_j = 0`); `β` plays its role. It can stay: it barely moves.
+//!
+//! # Example
+//! ```
+//! use constnn::prelude::*;
+//!
+//! let mut bn = BatchNorm::<2, f64>::new();
+//! let z = Batch::<2, f64>::from_rows(4, &[&[1., 2., 3., 6.], &[6., 7., 2., 5.]]);
+//! let (mut z_tilde, mut cache) = (Batch::default(), Default::default());
+//! bn.forward::<Train>(&z, &mut z_tilde, &mut cache);
+//! // Each feature now has mean 0 and variance σ²/(σ² + ε) ≈ 1 over the batch.
+//! let mean: f64 = z_tilde.row(0).iter().sum::<f64>() / 4.0;
+//! assert!(mean.abs() < 1e-12);
+//! ```
+
+use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use crate::Scalar;
+use crate::shape::{Describe, LayerInfo, Rule, Shape};
+use crate::tensor::{Batch, Tensor, Vector};
+
+/// Batch normalization of `N = n[l]` features with learnable `γ`, `β`.
+#[derive(Clone, Debug)]
+pub struct BatchNorm<const N: usize, T = f32> {
+    /// `γ`, the learned scale, `n[l] × 1` (starts at 1).
+    pub gamma: Vector<N, T>,
+    /// `β`, the learned shift, `n[l] × 1` (starts at 0).
+    pub beta: Vector<N, T>,
+    /// `dγ` from the latest backward.
+    pub dgamma: Vector<N, T>,
+    /// `dβ` from the latest backward.
+    pub dbeta: Vector<N, T>,
+    /// Running mean of `μ`, used in Eval mode (not learned; public for checkpoints).
+    pub running_mean: Vector<N, T>,
+    /// Running mean of `σ²`, used in Eval mode (not learned; public for checkpoints).
+    pub running_var: Vector<N, T>,
+    /// Weight of the old running value in each update. Default 0.9.
+    pub momentum: f64,
+    /// `ε` under the square root. Default 1e-5.
+    pub eps: f64,
+}
+
+/// What backward needs: `ẑ` and `1/√(σ² + ε)` of each feature.
+#[derive(Clone, Debug)]
+pub struct BatchNormCache<const N: usize, T = f32> {
+    /// `ẑ`, `n[l] × m`.
+    pub z_hat: Batch<N, T>,
+    /// `1/√(σ² + ε)`, `n[l] × 1`.
+    pub inv_std: Vector<N, T>,
+}
+
+impl<const N: usize, T: Scalar> Default for BatchNormCache<N, T> {
+    fn default() -> Self {
+        Self {
+            z_hat: Batch::default(),
+            inv_std: Vector::zeros(),
+        }
+    }
+}
+
+impl<const N: usize, T: Scalar> BatchNorm<N, T> {
+    /// `γ = 1`, `β = 0`, running mean 0 and variance 1, momentum 0.9, `ε = 1e-5`.
+    pub fn new() -> Self {
+        Self {
+            gamma: Vector::from_fn(|_, _| T::one()),
+            beta: Vector::zeros(),
+            dgamma: Vector::zeros(),
+            dbeta: Vector::zeros(),
+            running_mean: Vector::zeros(),
+            running_var: Vector::from_fn(|_, _| T::one()),
+            momentum: 0.9,
+            eps: 1e-5,
+        }
+    }
+}
+
+impl<const N: usize, T: Scalar> Default for BatchNorm<N, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize, T: Scalar> Layer<Batch<N, T>> for BatchNorm<N, T> {
+    type Output = Batch<N, T>;
+    type Cache = BatchNormCache<N, T>;
+
+    fn forward<M: Mode>(&mut self, z: &Batch<N, T>, out: &mut Batch<N, T>, c: &mut Self::Cache) {
+        let m = z.batch_size();
+        out.set_batch_size(m);
+        if m == 0 {
+            return; // no statistics to take (and none to fold into the running averages)
+        }
+        if M::TRAINING {
+            c.z_hat.set_batch_size(m);
+        }
+        let (eps, inv_m) = (T::of(self.eps), T::of(1.0 / m as f64));
+        let (old, new) = (T::of(self.momentum), T::of(1.0 - self.momentum));
+        for i in 0..N {
+            let zs = z.row(i);
+            let (mu, var) = if M::TRAINING {
+                let mu = zs.iter().copied().sum::<T>() * inv_m;
+                let var = zs.iter().map(|&x| (x - mu) * (x - mu)).sum::<T>() * inv_m;
+                let (run_mu, run_var) = (
+                    &mut self.running_mean[(i, 0)],
+                    &mut self.running_var[(i, 0)],
+                );
+                *run_mu = old * *run_mu + new * mu;
+                *run_var = old * *run_var + new * var;
+                (mu, var)
+            } else {
+                (self.running_mean[(i, 0)], self.running_var[(i, 0)])
+            };
+            let inv_std = (var + eps).sqrt().recip();
+            let (g, b) = (self.gamma[(i, 0)], self.beta[(i, 0)]);
+            for (o, &x) in out.as_mut_slice()[i * m..][..m].iter_mut().zip(zs) {
+                *o = g * ((x - mu) * inv_std) + b;
+            }
+            if M::TRAINING {
+                c.inv_std[(i, 0)] = inv_std;
+                for (zh, &x) in c.z_hat.as_mut_slice()[i * m..][..m].iter_mut().zip(zs) {
+                    *zh = (x - mu) * inv_std;
+                }
+            }
+        }
+    }
+
+    fn backward(
+        &mut self,
+        _z: &Batch<N, T>,
+        _z_tilde: &Batch<N, T>,
+        c: &mut Self::Cache,
+        dz_tilde: &Batch<N, T>,
+        mut dz: Option<&mut Batch<N, T>>,
+    ) {
+        let m = dz_tilde.batch_size();
+        let inv_m = T::of(1.0 / m.max(1) as f64);
+        if let Some(dz) = dz.as_deref_mut() {
+            dz.set_batch_size(m);
+        }
+        for i in 0..N {
+            let (dy, z_hat) = (dz_tilde.row(i), c.z_hat.row(i));
+            let db = dy.iter().copied().sum::<T>() * inv_m;
+            let dg = dy.iter().zip(z_hat).map(|(&d, &zh)| d * zh).sum::<T>() * inv_m;
+            (self.dbeta[(i, 0)], self.dgamma[(i, 0)]) = (db, dg);
+            if let Some(dz) = dz.as_deref_mut() {
+                let k = self.gamma[(i, 0)] * c.inv_std[(i, 0)];
+                let out = &mut dz.as_mut_slice()[i * m..][..m];
+                for ((o, &d), &zh) in out.iter_mut().zip(dy).zip(z_hat) {
+                    *o = k * (d - db - zh * dg);
+                }
+            }
+        }
+    }
+}
+
+impl<const N: usize, T> Describe for BatchNorm<N, T> {
+    const INFO: LayerInfo = LayerInfo {
+        rule: Rule::Map {
+            input: Shape::flat(N),
+            output: Shape::flat(N),
+        },
+        params: 2 * N,
+    };
+}
+
+impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
+    fn visit(&mut self, v: &mut dyn Visitor<T>) {
+        let (value, grad) = (self.gamma.as_mut_slice(), self.dgamma.as_mut_slice());
+        v.param(Param {
+            name: "gamma",
+            kind: ParamKind::Other,
+            value,
+            grad,
+        });
+        let (value, grad) = (self.beta.as_mut_slice(), self.dbeta.as_mut_slice());
+        v.param(Param {
+            name: "beta",
+            kind: ParamKind::Other,
+            value,
+            grad,
+        });
+    }
+
+    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
+        let (value, grad) = (self.gamma.as_slice(), self.dgamma.as_slice());
+        v.param(ParamRef {
+            name: "gamma",
+            kind: ParamKind::Other,
+            value,
+            grad,
+        });
+        let (value, grad) = (self.beta.as_slice(), self.dbeta.as_slice());
+        v.param(ParamRef {
+            name: "beta",
+            kind: ParamKind::Other,
+            value,
+            grad,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck;
+    use crate::layer::{Dense, Train};
+    use crate::tensor::Init;
+    use rand::SeedableRng;
+    use rand::rngs::StdRng;
+
+    /// Feature 0: z = (1, 2, 3, 6), μ = 3, z − μ = (−2, −1, 0, 3), σ² = 14/4 = 3.5.
+    /// Feature 1: z = (6, 7, 2, 5), μ = 5, z − μ = (1, 2, −3, 0),  σ² = 14/4 = 3.5.
+    /// ε = 0.5 makes √(σ² + ε) = 2 for both, so every value below is exact in binary.
+    fn batch_2x4() -> Batch<2, f64> {
+        Batch::from_rows(4, &[&[1., 2., 3., 6.], &[6., 7., 2., 5.]])
+    }
+
+    fn bn_2() -> BatchNorm<2, f64> {
+        BatchNorm {
+            gamma: Vector::from_rows([[2.], [-1.]]),
+            beta: Vector::from_rows([[1.], [0.5]]),
+            eps: 0.5,
+            ..BatchNorm::new()
+        }
+    }
+
+    fn train(
+        bn: &mut BatchNorm<2, f64>,
+        z: &Batch<2, f64>,
+    ) -> (Batch<2, f64>, BatchNormCache<2, f64>) {
+        let (mut y, mut c) = (Batch::default(), BatchNormCache::default());
+        bn.forward::<Train>(z, &mut y, &mut c);
+        (y, c)
+    }
+
+    #[test]
+    fn forward_matches_hand_computed_2x4() {
+        // ẑ₀ = (−2, −1, 0, 3)/2 = (−1, −0.5, 0, 1.5); z̃₀ = 2·ẑ₀ + 1 = (−1, 0, 1, 4).
+        // ẑ₁ = (1, 2, −3, 0)/2 = (0.5, 1, −1.5, 0);   z̃₁ = −ẑ₁ + 0.5 = (0, −0.5, 2, 0.5).
+        let mut bn = bn_2();
+        let (y, c) = train(&mut bn, &batch_2x4());
+        assert_eq!(y.as_slice(), &[-1., 0., 1., 4., 0., -0.5, 2., 0.5]);
+        assert_eq!(c.z_hat.as_slice(), &[-1., -0.5, 0., 1.5, 0.5, 1., -1.5, 0.]);
+        assert_eq!(c.inv_std.as_slice(), &[0.5, 0.5]);
+        // running = 0.9·(0, 1) + 0.1·(μ, σ²): mean (0.3, 0.5), variance 0.9 + 0.35 = 1.25.
+        let close = |a: &[f64], b: &[f64]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-15);
+        assert!(
+            close(bn.running_mean.as_slice(), &[0.3, 0.5]),
+            "{:?}",
+            bn.running_mean
+        );
+        assert!(
+            close(bn.running_var.as_slice(), &[1.25, 1.25]),
+            "{:?}",
+            bn.running_var
+        );
+    }
+
+    #[test]
+    fn backward_matches_hand_derivation() {
+        // Feature 0, dz̃ = (1, 0, 0, 0): dβ = 1/4, dγ = (1/4)·(−1) = −1/4,
+        //   dz = (γ/2)·(dz̃ − 1/4 + ẑ/4) = (1 − ½, −¼ − ⅛, −¼, −¼ + ⅜) = (½, −⅜, −¼, ⅛).
+        // Feature 1, dz̃ = (1, 2, −3, 0) = 2·ẑ₁: dβ = 0, dγ = (2/4)·Σẑ₁² = ½·3.5 = 1.75,
+        //   dz = (−1/2)·(2ẑ₁ − 1.75·ẑ₁) = −ẑ₁/8 = (−1/16, −1/8, 3/16, 0).
+        let mut bn = bn_2();
+        let z = batch_2x4();
+        let (y, mut c) = train(&mut bn, &z);
+        let dy = Batch::from_rows(4, &[&[1., 0., 0., 0.], &[1., 2., -3., 0.]]);
+        let mut dz = Batch::default();
+        bn.backward(&z, &y, &mut c, &dy, Some(&mut dz));
+        assert_eq!(bn.dbeta.as_slice(), &[0.25, 0.]);
+        assert_eq!(bn.dgamma.as_slice(), &[-0.25, 1.75]);
+        assert_eq!(
+            dz.as_slice(),
+            &[0.5, -0.375, -0.25, 0.125, -0.0625, -0.125, 0.1875, 0.]
+        );
+    }
+
+    #[test]
+    fn eval_mode_uses_the_running_statistics() {
+        // Five Train forwards on the same batch (μ = (3, 5), σ² = 3.5): with momentum 0.9,
+        // running mean = (1 − 0.9⁵)·μ and running variance = 0.9⁵·1 + (1 − 0.9⁵)·3.5.
+        let mut bn = bn_2();
+        let z = batch_2x4();
+        let mut train_out = Batch::default();
+        for _ in 0..5 {
+            train_out = train(&mut bn, &z).0;
+        }
+        let w = 1.0 - 0.9f64.powi(5);
+        let expected_var = 0.9f64.powi(5) + 3.5 * w;
+        for (i, mu) in [3.0, 5.0].into_iter().enumerate() {
+            assert!((bn.running_mean[(i, 0)] - mu * w).abs() < 1e-12);
+            assert!((bn.running_var[(i, 0)] - expected_var).abs() < 1e-12);
+        }
+        let eval_out = bn.predict(&z);
+        assert_ne!(eval_out, train_out);
+        for i in 0..2 {
+            let (g, b) = (bn.gamma.as_slice()[i], bn.beta.as_slice()[i]);
+            let (mu, var) = (bn.running_mean.as_slice()[i], bn.running_var.as_slice()[i]);
+            for j in 0..4 {
+                let want = g * (z.get(i, j) - mu) / (var + 0.5).sqrt() + b;
+                assert!((eval_out.get(i, j) - want).abs() < 1e-12);
+            }
+        }
+        // Eval mode leaves the running statistics alone.
+        let before = bn.running_mean.clone();
+        let _ = bn.predict(&z);
+        assert_eq!(bn.running_mean, before);
+    }
+
+    #[test]
+    fn backward_passes_gradcheck() {
+        let mut bn = BatchNorm::<3, f64> {
+            gamma: Vector::from_rows([[1.5], [-0.7], [0.3]]),
+            beta: Vector::from_rows([[0.1], [0.2], [-0.3]]),
+            ..BatchNorm::new()
+        };
+        let x = Batch::<3, f64>::from_fn(6, |i, j| ((i * 5 + j * 7) % 11) as f64 / 4.0 - 1.2);
+        let report = gradcheck::check_layer(&mut bn, &x, 1e-6, 13);
+        assert_eq!(report.num_params, 6);
+        assert!(report.max_error() < 1e-7, "{report}");
+    }
+
+    #[test]
+    fn dense_bias_gets_zero_gradient_through_batch_norm() {
+        #[derive(crate::Network)]
+        struct DenseBn {
+            d: Dense<3, 4, f64>,
+            bn: BatchNorm<4, f64>,
+        }
+        let mut net = DenseBn {
+            d: Dense::new(Init::He, &mut StdRng::seed_from_u64(2)),
+            bn: BatchNorm::new(),
+        };
+        let x = Batch::<3, f64>::from_fn(5, |i, j| ((i * 3 + j * 5) % 7) as f64 / 3.0 - 1.0);
+        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 21);
+        assert!(report.max_error() < 1e-7, "{report}");
+        // check_layer left the gradients of its random dz̃ in place: db = 0 up to rounding,
+        // while dW is not.
+        assert!(
+            net.d.db.as_slice().iter().all(|g| g.abs() < 1e-14),
+            "{:?}",
+            net.d.db
+        );
+        assert!(net.d.dw.as_slice().iter().any(|g| g.abs() > 1e-3));
+    }
+
+    #[test]
+    fn one_sample_batch_gives_beta_and_no_nan() {
+        // m = 1: σ² = 0, ẑ = 0/√ε = 0, so z̃ = β, dγ = 0, dβ = dz̃ and dz = (γ/√ε)·(dz̃ − dz̃) = 0.
+        let mut bn = bn_2();
+        bn.eps = 1e-5;
+        let z = Batch::<2, f64>::from_columns(&[[3., -4.]]);
+        let (y, mut c) = train(&mut bn, &z);
+        assert_eq!(y.as_slice(), &[1., 0.5]);
+        let dy = Batch::from_columns(&[[0.7, -2.]]);
+        let mut dz = Batch::default();
+        bn.backward(&z, &y, &mut c, &dy, Some(&mut dz));
+        assert_eq!(dz.as_slice(), &[0., 0.]);
+        assert_eq!(bn.dgamma.as_slice(), &[0., 0.]);
+        assert_eq!(bn.dbeta.as_slice(), &[0.7, -2.]);
+    }
+
+    #[test]
+    fn params_are_gamma_and_beta() {
+        let bn = BatchNorm::<5>::new();
+        assert_eq!(bn.num_params(), 10);
+        assert_eq!(<BatchNorm<5> as Describe>::INFO.params, 10);
+        let mut names = vec![];
+        bn.visit_ref(&mut |p: ParamRef<'_, f32>| names.push((p.name, p.kind)));
+        assert_eq!(
+            names,
+            [("gamma", ParamKind::Other), ("beta", ParamKind::Other)]
+        );
+    }
+}

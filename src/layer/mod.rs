@@ -20,7 +20,9 @@ mod mode;
 mod network;
 mod params;
 
+pub use batch_norm::{BatchNorm, BatchNormCache};
 pub use dense::Dense;
+pub use dropout::Dropout;
 pub use mode::{Eval, Mode, Train};
 pub use network::{Network, Step, Summary, SummaryRow};
 pub use params::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
