@@ -26,6 +26,15 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// An IDX file (MNIST, Fashion-MNIST) is corrupt, truncated or not what the caller asked
+    /// for (a wrong magic number, image size, count or label).
+    #[error("{path}: {reason}")]
+    Idx {
+        /// The file involved.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Data that was read fine does not fit what the caller asked for
     /// (a feature count, a label range, an empty set).
     #[error("{what}: {reason}")]

@@ -31,6 +31,7 @@
 //! ```
 
 pub mod csv;
+pub mod idx;
 pub mod label;
 pub mod report;
 pub mod split;
