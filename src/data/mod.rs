@@ -10,7 +10,9 @@
 //! * [`one_hot`], [`binary_labels`]: labels `y⁽ⁱ⁾` as the matrix `Y` a loss takes.
 //! * [`Standardizer`]: `x := (x − μ) / σ` per feature, with `μ`, `σ²` from the training set
 //!   only and reused on the dev and test sets.
-//! * [`Split`]: the fixed "mod 5" train/test split and a seeded shuffled train/dev/test split.
+//! * [`Split`]: the fixed "mod 5" train/test split, a seeded shuffled train/dev/test split, a
+//!   seeded dev hold-out from a fixed training set, and a train-dev set.
+//! * [`idx`], [`Mnist`]: IDX files (gzipped or plain) and the MNIST digits as `X: 784 × m`.
 //! * [`fmt_sig`]: numbers with a fixed count of significant digits, for cost traces.
 //!
 //! ```no_run
@@ -33,12 +35,14 @@
 pub mod csv;
 pub mod idx;
 pub mod label;
+pub mod mnist;
 pub mod report;
 pub mod split;
 pub mod standardize;
 
 pub use csv::Table;
 pub use label::{binary_labels, one_hot};
+pub use mnist::Mnist;
 pub use report::fmt_sig;
 pub use split::Split;
 pub use standardize::Standardizer;
