@@ -72,7 +72,9 @@ pub mod prelude {
         BatchNorm, Dense, Dropout, Eval, Layer, Mode, Network as _, Params, Train,
     };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
-    pub use crate::optim::{Optimizer, Sgd};
+    pub use crate::optim::{
+        Adam, AdamConfig, Momentum, MomentumConfig, Optimizer, RmsProp, RmsPropConfig, Sgd,
+    };
     pub use crate::tensor::{Batch, Init, Matrix, Tensor, Vector};
     pub use crate::{Error, Result, Scalar};
 }

@@ -3,13 +3,32 @@
 //! An [`Optimizer`] walks a model's [`Params`] in their fixed order and updates each
 //! tensor from its gradient. [`minimize`] runs any optimizer on a free-standing cost given
 //! its gradient, e.g. the notes' `J(w) = w² − 10w + 25`.
+//!
+//! | optimizer | update (notes' symbols) | course |
+//! |---|---|---|
+//! | [`Sgd`] | `W := W − α·dW` | 1 |
+//! | [`Momentum`] | `v_dW = β·v_dW + (1 − β)·dW`, `W := W − α·v_dW` | 2, week 2 |
+//! | [`RmsProp`] | `s_dW = β·s_dW + (1 − β)·dW²`, `W := W − α·dW/(√s_dW + ε)` | 2, week 2 |
+//! | [`Adam`] | both, bias-corrected: `W := W − α·v̂_dW/(√ŝ_dW + ε)` | 2, week 2 |
+//!
+//! The averages are [`Ewma`]s. Momentum, RMSprop and Adam keep one buffer per parameter
+//! tensor, allocated on their first step; an optimizer therefore belongs to one model.
 
+mod adam;
 mod clip;
+mod ewma;
 mod lr_decay;
+mod momentum;
+mod rmsprop;
 mod sgd;
+mod state;
 
+pub use adam::{Adam, AdamConfig};
 pub use clip::Clip;
+pub use ewma::{Ewma, bias_correction};
 pub use lr_decay::LrSchedule;
+pub use momentum::{Momentum, MomentumConfig};
+pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use sgd::Sgd;
 
 use crate::Scalar;
