@@ -68,9 +68,12 @@ pub mod prelude {
     pub use crate::Network;
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
-    pub use crate::layer::{Dense, Eval, Layer, Mode, Network as _, Params, Train};
+    pub use crate::layer::{
+        AvgPool2d, Conv2d, Dense, Eval, Flatten, Layer, MaxPool2d, Mode, Network as _, Params,
+        Train,
+    };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{Optimizer, Sgd};
-    pub use crate::tensor::{Batch, Init, Matrix, Tensor, Vector};
+    pub use crate::tensor::{Batch, Images, Init, Matrix, Tensor, Vector};
     pub use crate::{Error, Result, Scalar};
 }
