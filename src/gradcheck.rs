@@ -148,15 +148,16 @@ where
 
 /// Checks a layer's parameter gradients and its `dX` at input `x`, with the cost
 /// `J = (1/m)·Σ R ⊙ Y` for a random `R` drawn from `seed` (so `dY = R` per sample).
-pub fn check_layer<T, X, L>(layer: &mut L, x: &X, eps: T, seed: u64) -> Report
+pub fn check_layer<T, X, Y, L>(layer: &mut L, x: &X, eps: T, seed: u64) -> Report
 where
     T: Scalar,
     X: Tensor<Elem = T>,
-    L: Layer<X> + Params<T>,
+    Y: Tensor<Elem = T>,
+    L: Layer<X, Y> + Params<T>,
 {
     let m = x.batch_size();
     let inv_m = T::one() / T::of(m as f64);
-    let (mut y, mut cache) = (L::Output::default(), L::Cache::default());
+    let (mut y, mut cache) = (Y::default(), L::Cache::default());
     layer.forward::<Train>(x, &mut y, &mut cache);
     let mut r = y.clone();
     let mut rng = StdRng::seed_from_u64(seed);
@@ -166,7 +167,7 @@ where
 
     let mut dx = X::default();
     layer.backward(x, &y, &mut cache, &r, Some(&mut dx));
-    let weighted = |y: &L::Output| {
+    let weighted = |y: &Y| {
         y.as_slice()
             .iter()
             .zip(r.as_slice())
@@ -176,7 +177,7 @@ where
     };
 
     let mut report = check_params(layer, eps, |l| {
-        let (mut y, mut c) = (L::Output::default(), L::Cache::default());
+        let (mut y, mut c) = (Y::default(), L::Cache::default());
         l.forward::<Train>(x, &mut y, &mut c);
         weighted(&y)
     });
@@ -186,7 +187,7 @@ where
     let approx = numeric_gradient(xs.as_mut_slice(), eps, |v| {
         let mut xv = x.clone();
         xv.as_mut_slice().copy_from_slice(v);
-        let (mut y, mut c) = (L::Output::default(), L::Cache::default());
+        let (mut y, mut c) = (Y::default(), L::Cache::default());
         layer.forward::<Train>(&xv, &mut y, &mut c);
         weighted(&y)
     });
@@ -236,8 +237,7 @@ mod tests {
     /// A deliberately broken layer: its db is off by a factor 2.
     #[derive(Clone)]
     struct BrokenDense(Dense<2, 2, f64>);
-    impl Layer<Batch<2, f64>> for BrokenDense {
-        type Output = Batch<2, f64>;
+    impl Layer<Batch<2, f64>, Batch<2, f64>> for BrokenDense {
         type Cache = ();
         fn forward<M: crate::layer::Mode>(
             &mut self,

@@ -69,12 +69,13 @@ pub mod prelude {
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
     pub use crate::layer::{
-        BatchNorm, Dense, Dropout, Eval, Layer, Mode, Network as _, Params, Train,
+        AvgPool2d, BatchNorm, Conv2d, Dense, Dropout, Eval, Flatten, Layer, MaxPool2d, Mode,
+        Network as _, Params, Train,
     };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{
         Adam, AdamConfig, Momentum, MomentumConfig, Optimizer, RmsProp, RmsPropConfig, Sgd,
     };
-    pub use crate::tensor::{Batch, Init, Matrix, Tensor, Vector};
+    pub use crate::tensor::{Batch, Images, Init, Matrix, Tensor, Vector};
     pub use crate::{Error, Result, Scalar};
 }

@@ -12,12 +12,13 @@
 //! * `impl<T> Params<T>`, `impl Describe` (so networks nest) and `impl Network` (summary).
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::visit_mut::VisitMut;
 use syn::{DeriveInput, GenericParam, Type};
 
 use crate::ast::{self, Network};
+use crate::chain::Chain;
 use crate::ctxt::Ctxt;
 use crate::{fallback, valid};
 
@@ -122,58 +123,16 @@ fn network(net: &Network<'_>) -> TokenStream {
         }
     });
 
-    // O[0] = X; O[k] = <F_k as Layer<O[k-1]>>::Output; C[k] likewise.
-    let mut outs = vec![quote!(__X)];
-    let mut caches = Vec::with_capacity(n);
-    for t in &tys {
-        let prev = outs.last().cloned().unwrap_or_default();
-        caches.push(quote!(<#t as ::constnn::layer::Layer<#prev>>::Cache));
-        outs.push(quote!(<#t as ::constnn::layer::Layer<#prev>>::Output));
-    }
-    let layer_bounds = tys
-        .iter()
-        .zip(&outs)
-        .map(|(t, prev)| quote_spanned!(t.span()=> #t: ::constnn::layer::Layer<#prev>));
-    let output = &outs[n];
-    // Cache = (Step<O1, C1>, (Step<O2, C2>, (…, (C_n, ()))))
-    let mut cache_ty = quote!(());
-    let mut cache_pat = quote!(());
-    let step_vars: Vec<_> = (1..=n).map(|k| format_ident!("__s{}", k)).collect();
-    for k in (0..n).rev() {
-        let (c, v) = (&caches[k], &step_vars[k]);
-        let elem = if k + 1 == n {
-            quote!(#c)
-        } else {
-            let o = &outs[k + 1];
-            quote!(::constnn::layer::Step<#o, #c>)
-        };
-        cache_ty = quote!((#elem, #cache_ty));
-        cache_pat = quote!((#v, #cache_pat));
-    }
-    let fwd = (0..n).map(|k| {
-        let (m, t, prev) = (members[k], tys[k], &outs[k]);
-        let x = if k == 0 {
-            quote!(x)
-        } else {
-            let p = &step_vars[k - 1];
-            quote!(&#p.y)
-        };
-        let s = &step_vars[k];
-        let (y, c) = if k + 1 == n {
-            (quote!(y), quote!(#s))
-        } else {
-            (quote!(&mut #s.y), quote!(&mut #s.cache))
-        };
-        quote!(<#t as ::constnn::layer::Layer<#prev>>::forward::<__M>(&mut self.#m, #x, #y, #c);)
-    });
-    let bwd = (0..n).rev().map(|k| {
-        let (m, t, prev) = (members[k], tys[k], &outs[k]);
-        let s = &step_vars[k];
-        let x = if k == 0 { quote!(x) } else { let p = &step_vars[k - 1]; quote!(&#p.y) };
-        let dx = if k == 0 { quote!(dx) } else { let p = &step_vars[k - 1]; quote!(::core::option::Option::Some(&mut #p.dy)) };
-        let (y, c, dy) = if k + 1 == n { (quote!(y), quote!(#s), quote!(dy)) } else { (quote!(&#s.y), quote!(&mut #s.cache), quote!(&#s.dy)) };
-        quote!(<#t as ::constnn::layer::Layer<#prev>>::backward(&mut self.#m, #x, #y, #c, #dy, #dx);)
-    });
+    let chain = Chain {
+        tys: &tys,
+        members: &members,
+    };
+    let shapes = chain.shape_consts();
+    let layer_impl = chain.layer_impl(
+        &quote!(#(#user_params,)*),
+        &quote!(#ident #ty_g),
+        &quote!(#(#where_preds,)*),
+    );
     let visits = members.iter().zip(&field_names).zip(&tys).map(|((m, f), t)| {
         quote!(__v.enter(#f); <#t as ::constnn::layer::Params<__T>>::visit(&mut self.#m, __v); __v.leave();)
     });
@@ -193,30 +152,8 @@ fn network(net: &Network<'_>) -> TokenStream {
             const INPUT: ::constnn::shape::Shape = ::constnn::shape::network_input(#name, #first_field, #declared, &LAYERS);
             #(#checks)*
 
-            #[automatically_derived]
-            impl<#(#user_params,)* __X: ::constnn::tensor::Tensor> ::constnn::layer::Layer<__X> for #ident #ty_g
-            where #(#where_preds,)* #(#layer_bounds,)*
-            {
-                type Output = #output;
-                type Cache = #cache_ty;
-
-                fn forward<__M: ::constnn::layer::Mode>(&mut self, x: &__X, y: &mut Self::Output, cache: &mut Self::Cache) {
-                    let #cache_pat = cache;
-                    #(#fwd)*
-                }
-
-                fn backward(
-                    &mut self,
-                    x: &__X,
-                    y: &Self::Output,
-                    cache: &mut Self::Cache,
-                    dy: &Self::Output,
-                    dx: ::core::option::Option<&mut __X>,
-                ) {
-                    let #cache_pat = cache;
-                    #(#bwd)*
-                }
-            }
+            #shapes
+            #layer_impl
 
             #[automatically_derived]
             impl<#(#user_params,)* __T> ::constnn::layer::Params<__T> for #ident #ty_g

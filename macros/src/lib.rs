@@ -11,6 +11,7 @@
 
 mod ast;
 mod attr;
+mod chain;
 mod ctxt;
 mod expand;
 mod fallback;

@@ -33,8 +33,7 @@ pub trait Activation: Clone + core::fmt::Debug {
     fn df<T: Scalar>(&self, z: T, a: T) -> T;
 }
 
-impl<A: Activation, X: Tensor> Layer<X> for A {
-    type Output = X;
+impl<A: Activation, X: Tensor> Layer<X, X> for A {
     type Cache = ();
 
     fn forward<M: Mode>(&mut self, z: &X, a: &mut X, _: &mut ()) {

@@ -5,4 +5,6 @@
 //! contracts are written in BLAS terms on row-major slices; the scalar reference bodies here
 //! are what every faster variant is tested against.
 
+pub mod conv2d;
 pub mod gemm;
+pub mod pool2d;

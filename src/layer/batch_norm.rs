@@ -102,8 +102,7 @@ impl<const N: usize, T: Scalar> Default for BatchNorm<N, T> {
     }
 }
 
-impl<const N: usize, T: Scalar> Layer<Batch<N, T>> for BatchNorm<N, T> {
-    type Output = Batch<N, T>;
+impl<const N: usize, T: Scalar> Layer<Batch<N, T>, Batch<N, T>> for BatchNorm<N, T> {
     type Cache = BatchNormCache<N, T>;
 
     fn forward<M: Mode>(&mut self, z: &Batch<N, T>, out: &mut Batch<N, T>, c: &mut Self::Cache) {

@@ -63,10 +63,9 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Dense<N_IN, N_OUT, T> {
     }
 }
 
-impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>>
+impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>, Batch<N_OUT, T>>
     for Dense<N_IN, N_OUT, T>
 {
-    type Output = Batch<N_OUT, T>;
     type Cache = ();
 
     fn forward<M: Mode>(&mut self, a_prev: &Batch<N_IN, T>, z: &mut Batch<N_OUT, T>, _: &mut ()) {

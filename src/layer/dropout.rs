@@ -97,8 +97,7 @@ impl Dropout {
     }
 }
 
-impl<X: Tensor> Layer<X> for Dropout {
-    type Output = X;
+impl<X: Tensor> Layer<X, X> for Dropout {
     /// The scaled mask `D / keep_prob` of the latest Train forward.
     type Cache = X;
 

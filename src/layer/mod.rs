@@ -14,50 +14,53 @@
 //! `dA[l-1] = W[l]ᵀ·dZ[l]`; parameter gradients are averaged: `dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ`.
 
 mod batch_norm;
+mod conv2d;
 mod dense;
 mod dropout;
+mod flatten;
 mod mode;
 mod network;
 mod params;
+mod pool2d;
 
 pub use batch_norm::{BatchNorm, BatchNormCache};
+pub use conv2d::Conv2d;
 pub use dense::Dense;
 pub use dropout::Dropout;
+pub use flatten::Flatten;
 pub use mode::{Eval, Mode, Train};
 pub use network::{Network, Step, Summary, SummaryRow};
 pub use params::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+pub use pool2d::{AvgPool2d, MaxPool2d};
 
 use crate::tensor::Tensor;
 
-/// A differentiable map from `X` to [`Layer::Output`].
+/// A differentiable map from input tensors `X` to output tensors `Y`.
+///
+/// The output type is a parameter, not an associated type: a convolution's output size
+/// `⌊(n + 2p − f)/s⌋ + 1` cannot be computed in a type on stable Rust, so `Conv2d` accepts any
+/// `(X, Y)` pair and checks the sizes in a `const` block, while `#[derive(Network)]` computes
+/// every intermediate type for you. Layers with a single possible output (dense,
+/// activations) let the compiler infer `Y`.
 #[diagnostic::on_unimplemented(
-    message = "layer `{Self}` cannot take input `{X}`",
-    label = "`{Self}` does not accept `{X}`",
-    note = "a layer's input must have exactly the width the layer was declared with"
+    message = "layer `{Self}` cannot map `{X}` to `{Y}`",
+    label = "`{Self}` does not map `{X}` to `{Y}`",
+    note = "a layer's input must have exactly the shape the layer was declared with"
 )]
-pub trait Layer<X: Tensor> {
-    /// The output tensor type (its element type is the input's).
-    type Output: Tensor<Elem = X::Elem>;
+pub trait Layer<X: Tensor, Y: Tensor<Elem = X::Elem>> {
     /// What backward needs besides `x` and `y` (dropout masks, max-pool positions, …).
     type Cache: Default + Send;
 
     /// Computes `y` from `x`; `M` is [`Train`] or [`Eval`].
-    fn forward<M: Mode>(&mut self, x: &X, y: &mut Self::Output, cache: &mut Self::Cache);
+    fn forward<M: Mode>(&mut self, x: &X, y: &mut Y, cache: &mut Self::Cache);
 
     /// Given `dY`, stores the parameter gradients in `self` and, when `dx` is `Some`, writes `dX`.
     /// `x`, `y` and `cache` must be those of the latest `forward::<Train>`.
-    fn backward(
-        &mut self,
-        x: &X,
-        y: &Self::Output,
-        cache: &mut Self::Cache,
-        dy: &Self::Output,
-        dx: Option<&mut X>,
-    );
+    fn backward(&mut self, x: &X, y: &Y, cache: &mut Self::Cache, dy: &Y, dx: Option<&mut X>);
 
     /// Inference on `x` with fresh buffers ([`Eval`] mode): convenient, allocates its output.
-    fn predict(&mut self, x: &X) -> Self::Output {
-        let (mut y, mut cache) = (Self::Output::default(), Self::Cache::default());
+    fn predict(&mut self, x: &X) -> Y {
+        let (mut y, mut cache) = (Y::default(), Self::Cache::default());
         self.forward::<Eval>(x, &mut y, &mut cache);
         y
     }

@@ -267,4 +267,41 @@ mod tests {
         );
         assert!(text.ends_with("Total params: 8"), "{text}");
     }
+
+    /// A small convolutional network in f64, to gradient-check conv, pool and flatten
+    /// through the derived chain.
+    #[derive(Network)]
+    #[network(input = (2, 6, 6))]
+    struct SmallCnn {
+        c1: Conv2d<2, 3, 3, 1, 1, f64>,
+        a1: Tanh,
+        p1: MaxPool2d<2>,
+        c2: Conv2d<3, 2, 2, 1, 0, f64>,
+        p2: AvgPool2d<2>,
+        flat: Flatten,
+        out: Dense<2, 2, f64>,
+    }
+
+    #[test]
+    fn derived_cnn_backward_passes_gradcheck() {
+        let mut rng = StdRng::seed_from_u64(8);
+        let mut net = SmallCnn {
+            c1: Conv2d::new(Init::He, &mut rng),
+            a1: Tanh,
+            p1: MaxPool2d,
+            c2: Conv2d::new(Init::He, &mut rng),
+            p2: AvgPool2d,
+            flat: Flatten,
+            out: Dense::new(Init::Glorot, &mut rng),
+        };
+        let x = Images::<2, 6, 6, f64>::from_fn(3, |c, h, w, j| {
+            (((c * 6 + h) * 6 + w) * 53 + j * 31) as f64 % 89.0 / 40.0 - 1.0
+        });
+        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 5);
+        assert_eq!(report.num_params, 2 * 3 * 9 + 3 + 3 * 2 * 4 + 2 + 2 * 2 + 2);
+        assert!(report.max_error() < 1e-7, "{report}");
+        let shapes: Vec<Shape> = net.summary().rows.iter().map(|r| r.output).collect();
+        assert_eq!(shapes[4], Shape::image(2, 1, 1));
+        assert_eq!(shapes[6], Shape::flat(2));
+    }
 }

@@ -1,7 +1,7 @@
 //! A fixed-capacity string builder usable in `const fn`, for compile-time error messages
 //! (const panics take a `&str` built at compile time, not `format!`).
 
-use super::{Mismatch, Shape};
+use super::{Mismatch, Refusal, Shape};
 
 const CAP: usize = 512;
 
@@ -67,6 +67,24 @@ impl Message {
         }
     }
 
+    /// What a layer wants, after "field `c2` (Conv2d<6, 16, 5>) ".
+    pub const fn refusal(self, r: Refusal) -> Self {
+        match r {
+            Refusal::Expected(s) => self.str("expects ").shape(s),
+            Refusal::NotAnImage => self.str("expects images"),
+            Refusal::Channels(c) => self.str("expects ").num(c).str("-channel images"),
+            Refusal::WindowTooLarge { f, p } => self
+                .str("has a ")
+                .num(f)
+                .str("×")
+                .num(f)
+                .str(" window (padding ")
+                .num(p)
+                .str(") larger than its input"),
+            Refusal::ZeroStride => self.str("has stride 0"),
+        }
+    }
+
     /// "`Net`: field `d2` (Dense<64, 10>) expects 64 features, but field `r1` (Relu) outputs
     /// 128 features" — or "… but the network input is …" for the first field.
     pub const fn connection(
@@ -82,8 +100,10 @@ impl Message {
             .str("`: field `")
             .str(fields[k])
             .str("` (")
-            .str(types[k]);
-        let m = m.str(") expects ").shape(e.expected).str(", but ");
+            .str(types[k])
+            .str(") ")
+            .refusal(e.refusal)
+            .str(", but ");
         let m = if k == 0 {
             m.str("the network input is ")
         } else {
@@ -127,7 +147,7 @@ mod tests {
     fn connection_message_names_fields_and_dims() {
         let e = Mismatch {
             layer: 0,
-            expected: Shape::flat(64),
+            refusal: Refusal::Expected(Shape::flat(64)),
             found: Shape::flat(128),
         };
         let m = Message::connection(
@@ -148,7 +168,7 @@ mod tests {
             0,
             Mismatch {
                 layer: 0,
-                expected: Shape::flat(3),
+                refusal: Refusal::Expected(Shape::flat(3)),
                 found: Shape::image(1, 2, 2),
             },
         );

@@ -12,9 +12,16 @@
 //!
 //! Nothing outside this module computes an output dimension.
 
+mod check;
 mod message;
+mod rule;
 
+pub use check::{check_connection, check_window_output, network_input};
 pub use message::Message;
+pub use rule::{
+    LayerInfo, Mismatch, Refusal, Rule, apply, apply_lenient, fixed_input, input_of, total_params,
+    window_out,
+};
 
 /// The per-sample shape of a tensor: `n` features (rank 1) or a `C × H × W` image (rank 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,41 +69,34 @@ impl core::fmt::Display for Shape {
     }
 }
 
-/// How a layer maps its input shape to its output shape.
+/// A shape as a type: `Dims<rank, d0, d1, d2>`. With [`ShapeTensor`] it names the tensor
+/// type of a shape computed in `const` code (what `#[derive(Network)]` needs).
 #[derive(Clone, Copy, Debug)]
-pub enum Rule {
-    /// Element-wise: any shape to the same shape (activations, dropout).
-    Same,
-    /// Exactly `input` to `output` (a dense layer: `n[l-1]` features to `n[l]`).
-    Map {
-        /// The only accepted input.
-        input: Shape,
-        /// The output.
-        output: Shape,
-    },
-    /// A sequence of layers (a derived network), applied in order.
-    Seq(&'static [LayerInfo]),
+pub struct Dims<const R: usize, const D0: usize, const D1: usize, const D2: usize>;
+
+/// The tensor type holding samples of a shape.
+pub trait ShapeTensor<T> {
+    /// `Batch<d0>` for rank 1, `Images<d0, d1, d2>` for rank 3.
+    type Tensor;
 }
 
-/// A layer's shape rule and its number of learnable scalars.
-#[derive(Clone, Copy, Debug)]
-pub struct LayerInfo {
-    /// The shape rule.
-    pub rule: Rule,
-    /// Learnable scalars (`n[l]·n[l-1] + n[l]` for a dense layer).
-    pub params: usize,
+impl<const D0: usize, const D1: usize, const D2: usize, T> ShapeTensor<T> for Dims<1, D0, D1, D2> {
+    type Tensor = crate::tensor::Batch<D0, T>;
 }
 
-/// Why a layer refuses an input.
-#[derive(Clone, Copy, Debug)]
-pub struct Mismatch {
-    /// Index of the refusing layer inside nested sequences (0 for a plain layer).
-    pub layer: usize,
-    /// The input it expects.
-    pub expected: Shape,
-    /// The input it was given.
-    pub found: Shape,
+impl<const D0: usize, const D1: usize, const D2: usize, T> ShapeTensor<T> for Dims<3, D0, D1, D2> {
+    type Tensor = crate::tensor::Images<D0, D1, D2, T>;
 }
+
+/// The tensor type of shape `(R, D0, D1, D2)` with elements `T`.
+pub type TensorOf<const R: usize, const D0: usize, const D1: usize, const D2: usize, T> =
+    <Dims<R, D0, D1, D2> as ShapeTensor<T>>::Tensor;
+
+/// Type equality as a bound (`X: Is<Y>` holds only for `X = Y`); pins a derived network's
+/// generic input to its declared tensor type.
+#[doc(hidden)]
+pub trait Is<T: ?Sized> {}
+impl<T: ?Sized> Is<T> for T {}
 
 /// The layers whose shapes [`Rule`] describes. Implemented by every layer in constnn and by
 /// `#[derive(Network)]` for networks (so networks nest).
@@ -108,176 +108,4 @@ pub struct Mismatch {
 pub trait Describe {
     /// The shape rule and parameter count.
     const INFO: LayerInfo;
-}
-
-/// Output shape of `rule` on input `x`, or why it refuses `x`.
-pub const fn apply(rule: &Rule, x: Shape) -> Result<Shape, Mismatch> {
-    match *rule {
-        Rule::Same => Ok(x),
-        Rule::Map { input, output } => {
-            if input.same(&x) {
-                Ok(output)
-            } else {
-                Err(Mismatch {
-                    layer: 0,
-                    expected: input,
-                    found: x,
-                })
-            }
-        }
-        Rule::Seq(layers) => {
-            let mut k = 0;
-            let mut cur = x;
-            while k < layers.len() {
-                cur = match apply(&layers[k].rule, cur) {
-                    Ok(s) => s,
-                    Err(mut e) => {
-                        e.layer = k;
-                        return Err(e);
-                    }
-                };
-                k += 1;
-            }
-            Ok(cur)
-        }
-    }
-}
-
-/// The output of `rule` on `x`, or when it refuses `x` the output it would give its expected
-/// input, so checks further down a network report only the first mismatch.
-pub const fn apply_lenient(rule: &Rule, x: Shape) -> Shape {
-    match apply(rule, x) {
-        Ok(s) => s,
-        Err(_) => match *rule {
-            Rule::Map { output, .. } => output,
-            _ => x,
-        },
-    }
-}
-
-/// The only input `rule` accepts, when that is fixed (the first layer of a network usually
-/// tells the network's input this way).
-pub const fn fixed_input(rule: &Rule) -> Option<Shape> {
-    match *rule {
-        Rule::Same => None,
-        Rule::Map { input, .. } => Some(input),
-        Rule::Seq(layers) => {
-            if layers.is_empty() {
-                None
-            } else {
-                fixed_input(&layers[0].rule)
-            }
-        }
-    }
-}
-
-/// Sum of the parameter counts of `layers`.
-pub const fn total_params(layers: &[LayerInfo]) -> usize {
-    let (mut k, mut n) = (0, 0);
-    while k < layers.len() {
-        n += layers[k].params;
-        k += 1;
-    }
-    n
-}
-
-/// The input shape of layer `k` of a network with input `input`.
-pub const fn input_of(layers: &[LayerInfo], input: Shape, k: usize) -> Shape {
-    let (mut i, mut cur) = (0, input);
-    while i < k {
-        cur = apply_lenient(&layers[i].rule, cur);
-        i += 1;
-    }
-    cur
-}
-
-/// The check `#[derive(Network)]` emits for field `k` (spanned on that field): panics at
-/// compile time with a message naming both fields and the dims when layer `k` refuses the
-/// output of layer `k − 1` (or the network input, for `k = 0`).
-pub const fn check_connection(
-    net: &str,
-    fields: &[&str],
-    types: &[&str],
-    layers: &[LayerInfo],
-    input: Shape,
-    k: usize,
-) {
-    let x = input_of(layers, input, k);
-    if let Err(e) = apply(&layers[k].rule, x) {
-        let msg = Message::connection(net, fields, types, k, e);
-        panic!("{}", msg.as_str());
-    }
-}
-
-/// The network input: `declared` when the struct says it, otherwise the fixed input of the
-/// first layer; panics at compile time when neither is known.
-pub const fn network_input(
-    net: &str,
-    first_field: &str,
-    declared: Option<Shape>,
-    layers: &[LayerInfo],
-) -> Shape {
-    if let Some(s) = declared {
-        return s;
-    }
-    match fixed_input(&layers[0].rule) {
-        Some(s) => s,
-        None => {
-            let msg = Message::new()
-                .str("`")
-                .str(net)
-                .str("`: the input shape cannot be inferred from its first field `")
-                .str(first_field)
-                .str("`; declare it with #[network(input = ...)]");
-            panic!("{}", msg.as_str());
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DENSE_4_3: LayerInfo = LayerInfo {
-        rule: Rule::Map {
-            input: Shape::flat(4),
-            output: Shape::flat(3),
-        },
-        params: 15,
-    };
-    const RELU: LayerInfo = LayerInfo {
-        rule: Rule::Same,
-        params: 0,
-    };
-    const DENSE_2_1: LayerInfo = LayerInfo {
-        rule: Rule::Map {
-            input: Shape::flat(2),
-            output: Shape::flat(1),
-        },
-        params: 3,
-    };
-
-    #[test]
-    fn sequences_propagate_shapes() {
-        const NET: Rule = Rule::Seq(&[DENSE_4_3, RELU]);
-        assert_eq!(apply(&NET, Shape::flat(4)).unwrap(), Shape::flat(3));
-        assert_eq!(fixed_input(&NET), Some(Shape::flat(4)));
-    }
-
-    #[test]
-    fn first_refusal_is_reported_with_its_index() {
-        const NET: Rule = Rule::Seq(&[DENSE_4_3, RELU, DENSE_2_1]);
-        let e = apply(&NET, Shape::flat(4)).unwrap_err();
-        assert_eq!(
-            (e.layer, e.expected, e.found),
-            (2, Shape::flat(2), Shape::flat(3))
-        );
-    }
-
-    #[test]
-    fn lenient_application_continues_with_the_declared_output() {
-        let layers = [DENSE_4_3, DENSE_2_1, RELU];
-        assert_eq!(input_of(&layers, Shape::flat(4), 2), Shape::flat(1));
-        assert_eq!(total_params(&layers), 18);
-    }
 }

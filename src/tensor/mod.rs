@@ -5,14 +5,18 @@
 //!   notation: one column per sample. `N = n[l]` is in the type, the batch size `m` is chosen at
 //!   run time, so one network serves a batch of 64, a last partial batch and a single sample.
 //!
-//! Both are generic over the element type (`T = f32` by default; `f64` for gradient checks)
+//! * [`Images<C, H, W>`](Images): `m` images of `C × H × W` (course 4), same layout.
+//!
+//! All are generic over the element type (`T = f32` by default; `f64` for gradient checks)
 //! and keep their data on the heap, row-major.
 
 mod batch;
+mod images;
 pub mod init;
 mod matrix;
 
 pub use batch::Batch;
+pub use images::Images;
 pub use init::Init;
 pub use matrix::{Matrix, Vector};
 

@@ -111,7 +111,7 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Output = Y> + Params<T>,
+    N: Layer<X, Y> + Params<T>,
     L: Loss<Y>,
     O: Optimizer<T>,
 {
@@ -222,7 +222,7 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Output = Y>,
+    N: Layer<X, Y>,
     L: Loss<Y>,
 {
     let m = x.batch_size();
@@ -260,7 +260,7 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Output = Y>,
+    N: Layer<X, Y>,
 {
     let (mut xb, mut out, mut cache) = (X::default(), Y::default(), N::Cache::default());
     let idx: Vec<usize> = (0..x.batch_size()).collect();
