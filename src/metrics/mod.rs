@@ -6,7 +6,31 @@
 //! | file | formula | notes |
 //! |---|---|---|
 //! | [`accuracy`](mod@accuracy) | `(1/m)·Σᵢ 1{ŷ⁽ⁱ⁾ = y⁽ⁱ⁾}` | week 1 |
+//! | [`confusion_matrix`] | `C[a][p] = #{i : y⁽ⁱ⁾ = a, ŷ⁽ⁱ⁾ = p}`, rows actual, columns predicted | week 2, error analysis |
+//! | [`classification_report`] | `P = TP/(TP+FP)`, `R = TP/(TP+FN)`, `F1 = 2PR/(P+R)`, macro = mean over classes; `0/0 = 0` | week 1, single-number metric |
+//!
+//! ```
+//! use constnn::metrics::{ConfusionMatrix, accuracy};
+//! use constnn::tensor::Batch;
+//!
+//! # fn main() -> constnn::Result<()> {
+//! // Logits of 3 classes for 4 samples (one column each) and the true classes.
+//! let z = Batch::<3, f64>::from_columns(&[[2.0, 0.1, 0.3], [0.2, 1.5, 0.1], [0.0, 0.2, 0.9], [1.0, 0.0, 0.5]]);
+//! let y = [0, 1, 1, 0];
+//! let y_hat = z.argmax(); // [0, 1, 2, 0]
+//! assert_eq!(accuracy(&y_hat, &y)?, 0.75);
+//!
+//! let cm = ConfusionMatrix::<3>::from_labels(&y_hat, &y)?.with_names(&["cat", "dog", "bird"]);
+//! assert_eq!(cm.recall(1), 0.5); // one of the two dogs was called a bird
+//! print!("{cm}\n{}", cm.report());
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod accuracy;
+pub mod classification_report;
+pub mod confusion_matrix;
 
 pub use accuracy::{accuracy, binary_accuracy, binary_predictions};
+pub use classification_report::ClassificationReport;
+pub use confusion_matrix::{Confusion, ConfusionMatrix};
