@@ -8,9 +8,12 @@
 //! | [`accuracy`](mod@accuracy) | `(1/m)·Σᵢ 1{ŷ⁽ⁱ⁾ = y⁽ⁱ⁾}` | week 1 |
 //! | [`confusion_matrix`] | `C[a][p] = #{i : y⁽ⁱ⁾ = a, ŷ⁽ⁱ⁾ = p}`, rows actual, columns predicted | week 2, error analysis |
 //! | [`classification_report`] | `P = TP/(TP+FP)`, `R = TP/(TP+FN)`, `F1 = 2PR/(P+R)`, macro = mean over classes; `0/0 = 0` | week 1, single-number metric |
+//! | [`criterion`] | one optimizing metric (`maximize`/`minimize`), satisficing constraints `metric ≤ t`, `metric ≥ t` | week 1 |
+//! | [`model_selection`] | `argmax` of one optimizing metric over the models meeting every satisficing constraint | week 1 |
+//! | [`ranking`] | the ranked candidates, feasible first, with violated constraints named | week 1 |
 //!
 //! ```
-//! use constnn::metrics::{ConfusionMatrix, accuracy};
+//! use constnn::metrics::{ConfusionMatrix, Constraint, Criterion, ModelScore, accuracy, select_best};
 //! use constnn::tensor::Batch;
 //!
 //! # fn main() -> constnn::Result<()> {
@@ -23,6 +26,19 @@
 //! let cm = ConfusionMatrix::<3>::from_labels(&y_hat, &y)?.with_names(&["cat", "dog", "bird"]);
 //! assert_eq!(cm.recall(1), 0.5); // one of the two dogs was called a bird
 //! print!("{cm}\n{}", cm.report());
+//!
+//! // Maximize accuracy subject to running time ≤ 100 ms and recall of class 1 ≥ 0.9.
+//! let candidates = [
+//!     ModelScore::new("small").with_classification(&cm).with("latency_ms", 20.0),
+//!     ModelScore::new("big").with("accuracy", 0.95).with("recall[1]", 0.95).with("latency_ms", 90.0),
+//! ];
+//! let ranking = select_best(
+//!     &candidates,
+//!     &Criterion::maximize("accuracy"),
+//!     &[Constraint::at_most("latency_ms", 100.0), Constraint::at_least("recall[1]", 0.9)],
+//! )?;
+//! assert_eq!(ranking.best().map(|m| m.name.as_str()), Some("big"));
+//! print!("{ranking}");
 //! # Ok(())
 //! # }
 //! ```
@@ -30,7 +46,13 @@
 pub mod accuracy;
 pub mod classification_report;
 pub mod confusion_matrix;
+pub mod criterion;
+pub mod model_selection;
+pub mod ranking;
 
 pub use accuracy::{accuracy, binary_accuracy, binary_predictions};
 pub use classification_report::ClassificationReport;
 pub use confusion_matrix::{Confusion, ConfusionMatrix};
+pub use criterion::{Bound, Constraint, Criterion, Goal};
+pub use model_selection::{ModelScore, select_best};
+pub use ranking::{RankedModel, Ranking, Violation};
