@@ -75,3 +75,26 @@ pub trait Tensor: Clone + Default + core::fmt::Debug + Send + Sync {
         }
     }
 }
+
+/// The same samples viewed with another per-sample shape of the same size, e.g. MNIST's
+/// `Batch<784>` as `Images<1, 28, 28>`, or back. Both types share the layout (features ×
+/// batch), so this is one copy.
+///
+/// ```
+/// use constnn::tensor::{reshape, Batch, Images};
+/// let flat = Batch::<4, f32>::from_fn(2, |i, j| (i * 10 + j) as f32);
+/// let img: Images<1, 2, 2> = reshape(&flat);
+/// assert_eq!(img.get(0, 1, 0, 1), 21.0);
+/// ```
+pub fn reshape<A: Tensor, B: Tensor<Elem = A::Elem>>(a: &A) -> B {
+    const {
+        assert!(
+            A::FEATURES == B::FEATURES,
+            "reshape: the two shapes hold different numbers of values per sample"
+        );
+    }
+    let mut b = B::default();
+    b.set_batch_size(a.batch_size());
+    b.as_mut_slice().copy_from_slice(a.as_slice());
+    b
+}

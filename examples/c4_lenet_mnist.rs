@@ -1,0 +1,163 @@
+//! Course 4, week 2: LeNet-5 on MNIST — the main job of the README.
+//!
+//! `cargo run --release --example c4_lenet_mnist [-- --epochs 3 --batch 64 --lr 0.001 --seed 1]`
+//!
+//! CONV(6@5×5, pad 2) → ReLU → MAXPOOL(2) → CONV(16@5×5) → ReLU → MAXPOOL(2) → FLATTEN(400)
+//! → FC120 → ReLU → FC84 → ReLU → FC10 → softmax, trained with Adam on mini-batches of the
+//! 60 000 training images less a dev set of 5 000, printing train and dev accuracy per epoch,
+//! then the test accuracy on the official 10 000 test images. The cost curve goes to
+//! `out/c4_lenet_mnist_cost.svg`.
+//!
+//! Every intermediate size (6×28×28, 6×14×14, 16×10×10, 16×5×5, 400) is computed by
+//! `#[derive(Network)]` at compile time: change `c2` to `Conv2d<6, 16, 3>` and `cargo check`
+//! reports that `d1` expects 400 features but `flat` outputs 576.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use constnn::cli::{self, Args};
+use constnn::data::mnist::{Mnist, Part};
+use constnn::data::{Split, one_hot};
+use constnn::prelude::*;
+use constnn::tensor::reshape;
+use constnn::train::{FitConfig, evaluate, fit};
+use rand::{SeedableRng, rngs::StdRng};
+
+/// LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, as in the course.
+#[derive(Network)]
+#[network(input = (1, 28, 28))]
+struct LeNet5 {
+    c1: Conv2d<1, 6, 5, 1, 2>,
+    r1: Relu,
+    p1: MaxPool2d<2>,
+    c2: Conv2d<6, 16, 5>,
+    r2: Relu,
+    p2: MaxPool2d<2>,
+    flat: Flatten,
+    d1: Dense<400, 120>,
+    r3: Relu,
+    d2: Dense<120, 84>,
+    r4: Relu,
+    out: Dense<84, 10>,
+}
+
+impl LeNet5 {
+    fn new(seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        Self {
+            c1: Conv2d::new(Init::He, &mut rng),
+            r1: Relu,
+            p1: MaxPool2d,
+            c2: Conv2d::new(Init::He, &mut rng),
+            r2: Relu,
+            p2: MaxPool2d,
+            flat: Flatten,
+            d1: Dense::new(Init::He, &mut rng),
+            r3: Relu,
+            d2: Dense::new(Init::He, &mut rng),
+            r4: Relu,
+            out: Dense::new(Init::Glorot, &mut rng),
+        }
+    }
+}
+
+type Digits = Images<1, 28, 28>;
+
+const USAGE: &str =
+    "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>]";
+const FLAGS: &[(&str, &str)] = &[
+    ("--epochs", "passes over the training set (default 3)"),
+    ("--batch", "mini-batch size (default 64)"),
+    ("--lr", "Adam learning rate α (default 0.001)"),
+    (
+        "--seed",
+        "seed of the weights, the dev split and the shuffles (default 1)",
+    ),
+    (
+        "--train",
+        "use only the first n training images (default: all 60000)",
+    ),
+];
+
+fn run(args: &Args) -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (epochs, batch, seed) = (
+        args.get("--epochs", 3)?,
+        args.get("--batch", 64)?,
+        args.get("--seed", 1u64)?,
+    );
+    let lr = args.positive("--lr", 0.001)?;
+    let limit = args.get("--train", 60_000usize)?;
+
+    let start = Instant::now();
+    let train = Mnist::<f32>::load_first(root.join("data/mnist"), Part::Train, limit)?;
+    let test = Mnist::<f32>::load(root.join("data/mnist"), Part::Test)?;
+    let dev_count = (train.len() / 12).max(1);
+    let split = Split::holdout(train.len(), dev_count, seed)?;
+    let y_all: Batch<10> = one_hot(&train.labels)?;
+    let x_train: Digits = reshape(&train.x.select(&split.train));
+    let y_train = y_all.select(&split.train);
+    let x_dev: Digits = reshape(&train.x.select(&split.dev));
+    let y_dev = y_all.select(&split.dev);
+    let x_test: Digits = reshape(&test.x);
+    let y_test: Batch<10> = one_hot(&test.labels)?;
+    println!(
+        "MNIST: {} training, {} dev, {} test images (loaded in {:.1} s)",
+        split.train.len(),
+        split.dev.len(),
+        test.len(),
+        start.elapsed().as_secs_f64()
+    );
+
+    let mut net = LeNet5::new(seed);
+    println!("{}", net.summary());
+    let cfg = FitConfig {
+        epochs,
+        batch_size: batch,
+        seed,
+        verbose: true,
+        ..FitConfig::default()
+    };
+    let mut opt = Adam::new(AdamConfig {
+        lr,
+        ..AdamConfig::default()
+    });
+    let history = fit(
+        &mut net,
+        &SoftmaxCrossEntropy,
+        &mut opt,
+        (&x_train, &y_train),
+        Some((&x_dev, &y_dev)),
+        &cfg,
+    )?;
+
+    let result = evaluate(&mut net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let per_epoch: f64 =
+        history.epochs.iter().map(|e| e.seconds).sum::<f64>() / history.epochs.len().max(1) as f64;
+    println!(
+        "mean epoch time {per_epoch:.1} s ({:.0} images/s)",
+        split.train.len() as f64 / per_epoch
+    );
+    println!("test cost {:.4}", result.cost);
+    println!("test accuracy {:.4}", result.accuracy);
+
+    let out = root.join("out");
+    std::fs::create_dir_all(&out).map_err(|source| Error::Io {
+        path: out.clone(),
+        source,
+    })?;
+    history.save_cost_chart(
+        out.join("c4_lenet_mnist_cost.svg"),
+        "LeNet-5 on MNIST: mini-batch cost (Adam)",
+    )?;
+    println!(
+        "cost curve: {}",
+        out.join("c4_lenet_mnist_cost.svg").display()
+    );
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    cli::run(USAGE, FLAGS, run)
+}
