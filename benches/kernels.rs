@@ -9,7 +9,8 @@ mod common;
 use std::hint::black_box;
 
 use common::{W3_DENSE, W3S_MATMUL, gemm_flops, seeded_vec};
-use constnn::kernel::gemm::{Gemm, nn_reference};
+use constnn::kernel::gemm::{nn_reference, nn_with};
+use constnn::kernel::isa::Isa;
 use constnn::tensor::Matrix;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -21,9 +22,11 @@ fn w3_dense(c: &mut Criterion) {
     let mut out = vec![0f32; d.m * d.n];
     let mut g = c.benchmark_group("W3 dense 128x784x64");
     g.throughput(Throughput::Elements(gemm_flops(d)));
-    g.bench_function("f32::gemm_nn", |bench| {
-        bench.iter(|| f32::gemm_nn(d, 1.0, black_box(&a), black_box(&b), 0.0, &mut out));
-    });
+    for isa in Isa::available() {
+        g.bench_function(format!("nn_with {}", isa.name()), |bench| {
+            bench.iter(|| nn_with(isa, d, 1.0, black_box(&a), black_box(&b), 0.0, &mut out));
+        });
+    }
     g.bench_function("nn_reference (scalar)", |bench| {
         bench.iter(|| nn_reference(d, 1.0f32, black_box(&a), black_box(&b), 0.0, &mut out));
     });

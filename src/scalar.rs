@@ -8,10 +8,21 @@ use core::fmt::{Debug, Display};
 use core::iter::Sum;
 
 use crate::kernel::gemm::{Element, Gemm};
+use crate::kernel::pool2d::MaxPoolKernel;
 
 /// An element type: `f32` or `f64`.
 pub trait Scalar:
-    num_traits::Float + Gemm + Element + Default + Debug + Display + Sum + Send + Sync + 'static
+    num_traits::Float
+    + Gemm
+    + Element
+    + MaxPoolKernel
+    + Default
+    + Debug
+    + Display
+    + Sum
+    + Send
+    + Sync
+    + 'static
 {
     /// The name used in checkpoints and messages (`"f32"`, `"f64"`).
     const NAME: &'static str;

@@ -4,7 +4,12 @@
 //! (SIMD behind runtime dispatch, several threads) drops in without touching `layer/`. The
 //! contracts are written in BLAS terms on row-major slices; the scalar reference bodies here
 //! are what every faster variant is tested against.
+//!
+//! This is the only module with `unsafe` code: the calls into `#[target_feature]` functions
+//! after [`isa::Isa`] has detected the features, each with a `SAFETY` comment.
 
 pub mod conv2d;
 pub mod gemm;
+pub mod im2col;
+pub mod isa;
 pub mod pool2d;

@@ -6,6 +6,9 @@
 //!   (the first one on ties), recorded in forward;
 //! * average: `Y = (1/f²)·Σ` over the window; backward spreads `dY/f²` over the window.
 
+use super::gemm::usable;
+use super::isa::Isa;
+
 /// Sizes of one pooling over a batch of `m` samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolDims {
@@ -48,7 +51,9 @@ impl PoolDims {
     }
 }
 
-/// `y ← max-pool(x)`, and `arg[k] ←` the input feature index of the maximum for output `k`.
+/// `y ← max-pool(x)`, and `arg[k] ←` the input feature index of the maximum for output `k`
+/// (the first one on ties). The inner loop runs along the batch, a compare-and-select per lane.
+#[inline(always)]
 pub fn max_forward_reference<T: Copy + PartialOrd>(
     d: PoolDims,
     x: &[T],
@@ -62,23 +67,70 @@ pub fn max_forward_reference<T: Copy + PartialOrd>(
         for oy in 0..d.oh {
             for ox in 0..d.ow {
                 let out = ((c * d.oh + oy) * d.ow + ox) * m;
+                let (best, at) = (&mut y[out..][..m], &mut arg[out..][..m]);
                 let first = (c * d.h + oy * d.s) * d.w + ox * d.s;
-                for j in 0..m {
-                    let (mut best, mut at) = (x[first * m + j], first);
-                    for u in 0..d.f {
-                        for v in 0..d.f {
-                            let i = (c * d.h + oy * d.s + u) * d.w + ox * d.s + v;
-                            if x[i * m + j] > best {
-                                (best, at) = (x[i * m + j], i);
+                best.copy_from_slice(&x[first * m..][..m]);
+                at.fill(first as u32);
+                for u in 0..d.f {
+                    for v in 0..d.f {
+                        let i = (c * d.h + oy * d.s + u) * d.w + ox * d.s + v;
+                        for ((b, a), &xv) in
+                            best.iter_mut().zip(at.iter_mut()).zip(&x[i * m..][..m])
+                        {
+                            if xv > *b {
+                                *b = xv;
+                                *a = i as u32;
                             }
                         }
                     }
-                    y[out + j] = best;
-                    arg[out + j] = at as u32;
                 }
             }
         }
     }
+}
+
+/// [`max_forward_reference`] in f32 on the given ISA (the same loops compiled with AVX2 or
+/// AVX-512 enabled, so the per-lane select uses the wide registers).
+pub fn max_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
+    match usable(isa) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F.
+        Isa::Avx512 => unsafe { max_forward_avx512(d, x, y, arg) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
+        Isa::Avx2 => unsafe { max_forward_avx2(d, x, y, arg) },
+        _ => max_forward_reference(d, x, y, arg),
+    }
+}
+
+/// Element types with a max-pooling kernel (f32 dispatches on [`Isa::get`]).
+pub trait MaxPoolKernel: Copy + PartialOrd {
+    /// `y ← max-pool(x)` with argmax positions, as [`max_forward_reference`].
+    fn max_pool_forward(d: PoolDims, x: &[Self], y: &mut [Self], arg: &mut [u32]);
+}
+
+impl MaxPoolKernel for f32 {
+    fn max_pool_forward(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
+        max_forward_with(Isa::get(), d, x, y, arg)
+    }
+}
+
+impl MaxPoolKernel for f64 {
+    fn max_pool_forward(d: PoolDims, x: &[f64], y: &mut [f64], arg: &mut [u32]) {
+        max_forward_reference(d, x, y, arg)
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
+fn max_forward_avx512(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
+    max_forward_reference(d, x, y, arg)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn max_forward_avx2(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
+    max_forward_reference(d, x, y, arg)
 }
 
 /// `dx ← 0`, then `dx[arg[k]] += dy[k]` for every output `k`.
@@ -185,6 +237,29 @@ mod tests {
             .filter(|p| p.1 != 0.0)
             .collect();
         assert_eq!(nonzero, [(5, 1.0), (7, 2.0), (13, 3.0), (15, 4.0)]);
+    }
+
+    #[test]
+    fn every_isa_pools_like_the_reference_on_a_ragged_batch() {
+        // 3 channels of 6×5, window 2 stride 2 → 3×2 (rows 0..4, cols 0..4), batch 37, with ties.
+        let d = PoolDims {
+            c: 3,
+            h: 6,
+            w: 5,
+            oh: 3,
+            ow: 2,
+            f: 2,
+            s: 2,
+            m: 37,
+        };
+        let x: Vec<f32> = (0..3 * 30 * 37).map(|i| ((i * 7919) % 23) as f32).collect();
+        let (mut y0, mut a0) = (vec![0.0; 3 * 6 * 37], vec![0; 3 * 6 * 37]);
+        max_forward_reference(d, &x, &mut y0, &mut a0);
+        for isa in Isa::available() {
+            let (mut y, mut a) = (vec![0.0; y0.len()], vec![0; a0.len()]);
+            max_forward_with(isa, d, &x, &mut y, &mut a);
+            assert_eq!((&y, &a), (&y0, &a0), "{isa:?}");
+        }
     }
 
     #[test]

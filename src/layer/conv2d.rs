@@ -29,7 +29,8 @@ use rand::rngs::StdRng;
 
 use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
 use crate::Scalar;
-use crate::kernel::conv2d::{ConvDims, backward_reference, forward_reference};
+use crate::kernel::conv2d::ConvDims;
+use crate::kernel::im2col;
 use crate::shape::{Describe, LayerInfo, Message, Rule, Shape, check_window_output};
 use crate::tensor::{Images, Init, Tensor};
 
@@ -105,44 +106,61 @@ impl<
     const OW: usize,
 > Layer<Images<C_IN, H, W, T>, Images<C_OUT, OH, OW, T>> for Conv2d<C_IN, C_OUT, F, S, P, T>
 {
-    type Cache = ();
+    type Cache = ConvCache<T>;
 
     fn forward<M: Mode>(
         &mut self,
         x: &Images<C_IN, H, W, T>,
         z: &mut Images<C_OUT, OH, OW, T>,
-        _: &mut (),
+        cache: &mut ConvCache<T>,
     ) {
         let d = dims::<C_IN, C_OUT, F, S, P, H, W, OH, OW>(x.batch_size());
         z.set_batch_size(d.m);
-        forward_reference(d, x.as_slice(), &self.w, &self.b, z.as_mut_slice());
+        im2col::forward(
+            d,
+            x.as_slice(),
+            &self.w,
+            &self.b,
+            &mut cache.col,
+            z.as_mut_slice(),
+        );
     }
 
     fn backward(
         &mut self,
         x: &Images<C_IN, H, W, T>,
         _z: &Images<C_OUT, OH, OW, T>,
-        _: &mut (),
+        cache: &mut ConvCache<T>,
         dz: &Images<C_OUT, OH, OW, T>,
         dx: Option<&mut Images<C_IN, H, W, T>>,
     ) {
         let d = dims::<C_IN, C_OUT, F, S, P, H, W, OH, OW>(x.batch_size());
         let alpha = T::one() / T::of(d.m.max(1) as f64);
+        let ConvCache { col, dcol } = cache;
         let dx = dx.map(|dx| {
             dx.set_batch_size(d.m);
-            dx.as_mut_slice()
+            (dx.as_mut_slice(), dcol)
         });
-        backward_reference(
+        im2col::backward(
             d,
             alpha,
-            x.as_slice(),
             &self.w,
+            col,
             dz.as_slice(),
             &mut self.dw,
             &mut self.db,
             dx,
         );
     }
+}
+
+/// What a convolution keeps between forward and backward: the im2col matrix of its input
+/// (`C_in·F² × n_H·n_W·m`, reused by `dW = (1/m)·dZ·colᵀ`) and scratch for `dcol`. Both are
+/// reused across steps.
+#[derive(Clone, Debug, Default)]
+pub struct ConvCache<T> {
+    col: Vec<T>,
+    dcol: Vec<T>,
 }
 
 /// The kernel sizes, after the compile-time checks of the shape rule.

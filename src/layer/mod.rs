@@ -24,7 +24,7 @@ mod params;
 mod pool2d;
 
 pub use batch_norm::{BatchNorm, BatchNormCache};
-pub use conv2d::Conv2d;
+pub use conv2d::{Conv2d, ConvCache};
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use flatten::Flatten;

@@ -12,7 +12,6 @@ use super::{Layer, Mode, Params};
 use crate::Scalar;
 use crate::kernel::pool2d::{
     PoolDims, avg_backward_reference, avg_forward_reference, max_backward_reference,
-    max_forward_reference,
 };
 use crate::shape::{Describe, LayerInfo, Message, Rule, Shape, check_window_output};
 use crate::tensor::{Images, Tensor};
@@ -87,7 +86,7 @@ impl<
         let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
         y.set_batch_size(d.m);
         arg.resize(C * OH * OW * d.m, 0);
-        max_forward_reference(d, x.as_slice(), y.as_mut_slice(), arg);
+        T::max_pool_forward(d, x.as_slice(), y.as_mut_slice(), arg);
     }
 
     fn backward(
