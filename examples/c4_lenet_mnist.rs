@@ -1,6 +1,6 @@
 //! Course 4, week 2: LeNet-5 on MNIST — the main job of the README.
 //!
-//! `cargo run --release --example c4_lenet_mnist [-- --epochs 3 --batch 64 --lr 0.001 --seed 1]`
+//! `cargo run --release --example c4_lenet_mnist [-- --epochs 6 --batch 64 --lr 0.001 --seed 1]`
 //!
 //! CONV(6@5×5, pad 2) → ReLU → MAXPOOL(2) → CONV(16@5×5) → ReLU → MAXPOOL(2) → FLATTEN(400)
 //! → FC120 → ReLU → FC84 → ReLU → FC10 → softmax, trained with Adam on mini-batches of the
@@ -67,7 +67,7 @@ type Digits = Images<1, 28, 28>;
 const USAGE: &str =
     "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>]";
 const FLAGS: &[(&str, &str)] = &[
-    ("--epochs", "passes over the training set (default 3)"),
+    ("--epochs", "passes over the training set (default 6)"),
     ("--batch", "mini-batch size (default 64)"),
     ("--lr", "Adam learning rate α (default 0.001)"),
     (
@@ -83,7 +83,7 @@ const FLAGS: &[(&str, &str)] = &[
 fn run(args: &Args) -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (epochs, batch, seed) = (
-        args.get("--epochs", 3)?,
+        args.get("--epochs", 6)?,
         args.get("--batch", 64)?,
         args.get("--seed", 1u64)?,
     );
