@@ -19,6 +19,8 @@ use std::time::Instant;
 use constnn::cli::{self, Args};
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
+use constnn::loss::Regularization;
+use constnn::optim::LrSchedule;
 use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
@@ -64,8 +66,7 @@ impl LeNet5 {
 
 type Digits = Images<1, 28, 28>;
 
-const USAGE: &str =
-    "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>]";
+const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>]";
 const FLAGS: &[(&str, &str)] = &[
     ("--epochs", "passes over the training set (default 6)"),
     ("--batch", "mini-batch size (default 64)"),
@@ -112,7 +113,15 @@ fn run(args: &Args) -> Result<()> {
 
     let mut net = LeNet5::new(seed);
     println!("{}", net.summary());
+    let decay = args.positive("--decay", 1.0)?;
+    let l2 = args.get("--l2", 0.0f64)?;
     let cfg = FitConfig {
+        schedule: (decay != 1.0).then_some(LrSchedule::Exponential { base: decay }),
+        regularization: if l2 > 0.0 {
+            Regularization::L2(l2)
+        } else {
+            Regularization::None
+        },
         epochs,
         batch_size: batch,
         seed,
