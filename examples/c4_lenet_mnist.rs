@@ -79,6 +79,11 @@ const FLAGS: &[(&str, &str)] = &[
         "--train",
         "use only the first n training images (default: all 60000)",
     ),
+    (
+        "--decay",
+        "learning-rate decay per epoch, α = decay^epoch·α0 (default 1: none)",
+    ),
+    ("--l2", "L2 regularization λ (default 0)"),
 ];
 
 fn run(args: &Args) -> Result<()> {
