@@ -12,13 +12,15 @@
 //! The scalar bodies below are the reference; [`Gemm`] is the boundary at which an element
 //! type can route its products to a faster kernel.
 
+mod dispatch;
 #[cfg(test)]
 mod isa_tests;
 mod simd;
 
-use core::ops::{Add, Mul};
+pub(crate) use dispatch::usable;
+pub use dispatch::{nn_with, nt_with, parallel_threshold, tn_with};
 
-use super::isa::Isa;
+use core::ops::{Add, Mul};
 
 /// The sizes of one product: C is `m × n`, the inner dimension is `k`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,72 +157,6 @@ macro_rules! reference_gemm {
     )*};
 }
 reference_gemm!(f64);
-
-impl Gemm for f32 {
-    fn gemm_nn(d: Dims, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self]) {
-        nn_with(Isa::get(), d, alpha, a, b, beta, c)
-    }
-    fn gemm_nt(d: Dims, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self]) {
-        nt_with(Isa::get(), d, alpha, a, b, beta, c)
-    }
-    fn gemm_tn(d: Dims, alpha: Self, a: &[Self], b: &[Self], beta: Self, c: &mut [Self]) {
-        tn_with(Isa::get(), d, alpha, a, b, beta, c)
-    }
-}
-
-/// `C ← α·A·B + β·C` in f32 on the given ISA (tests and benches pick it; the `Gemm` impl uses
-/// [`Isa::get`]). An ISA the CPU lacks runs the scalar reference.
-pub fn nn_with(isa: Isa, d: Dims, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut [f32]) {
-    check_lens(d, a, b, c);
-    let a = (a, d.k, 1);
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { simd::nn_avx512(d, (alpha, beta), a, b, c) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { simd::nn_avx2(d, (alpha, beta), a, b, c) },
-        _ => nn_reference(d, alpha, a.0, b, beta, c),
-    }
-}
-
-/// `C ← α·Aᵀ·B + β·C` in f32 on the given ISA (A is `k × m`).
-pub fn tn_with(isa: Isa, d: Dims, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut [f32]) {
-    check_lens(d, a, b, c);
-    let at = (a, 1, d.m);
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { simd::nn_avx512(d, (alpha, beta), at, b, c) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { simd::nn_avx2(d, (alpha, beta), at, b, c) },
-        _ => tn_reference(d, alpha, a, b, beta, c),
-    }
-}
-
-/// `C ← α·A·Bᵀ + β·C` in f32 on the given ISA (B is `n × k`).
-pub fn nt_with(isa: Isa, d: Dims, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut [f32]) {
-    check_lens(d, a, b, c);
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { simd::nt_avx512(d, (alpha, beta), a, b, c) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { simd::nt_avx2(d, (alpha, beta), a, b, c) },
-        _ => nt_reference(d, alpha, a, b, beta, c),
-    }
-}
-
-/// `isa` when this CPU has it, else the scalar path.
-pub(crate) fn usable(isa: Isa) -> Isa {
-    if Isa::available().contains(&isa) {
-        isa
-    } else {
-        Isa::Scalar
-    }
-}
 
 #[cfg(test)]
 mod tests {
