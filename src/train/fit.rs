@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{Classify, History, MiniBatches};
-use crate::layer::{Eval, Layer, Params, Train};
+use super::{Classify, History, MiniBatches, evaluate};
+use crate::layer::{Layer, Params, Train};
 use crate::loss::{Loss, Regularization};
 use crate::optim::{Clip, LrSchedule, Optimizer};
 use crate::tensor::Tensor;
@@ -213,66 +213,6 @@ where
     Ok(history)
 }
 
-/// Cost and accuracy of `net` on `(x, y)` in [`Eval`] mode, `batch` samples at a time.
-///
-/// # Panics
-/// When `x` and `y` have different batch sizes.
-pub fn evaluate<T, X, Y, N, L>(net: &mut N, loss: &L, x: &X, y: &Y, batch: usize) -> Evaluation
-where
-    T: Scalar,
-    X: Tensor<Elem = T>,
-    Y: Classify<Elem = T>,
-    N: Layer<X, Y>,
-    L: Loss<Y>,
-{
-    let m = x.batch_size();
-    assert_eq!(
-        m,
-        y.batch_size(),
-        "evaluate: {m} samples but {} labels",
-        y.batch_size()
-    );
-    let (mut xb, mut yb, mut out, mut cache) = (
-        X::default(),
-        Y::default(),
-        Y::default(),
-        N::Cache::default(),
-    );
-    let (mut total, mut correct) = (0.0, 0);
-    let idx: Vec<usize> = (0..m).collect();
-    for chunk in idx.chunks(batch.max(1)) {
-        x.gather_into(chunk, &mut xb);
-        y.gather_into(chunk, &mut yb);
-        net.forward::<Eval>(&xb, &mut out, &mut cache);
-        total += loss.cost(&out, &yb).as_f64() * chunk.len() as f64;
-        correct += out.count_correct(&yb);
-    }
-    let m = m.max(1) as f64;
-    Evaluation {
-        cost: total / m,
-        accuracy: correct as f64 / m,
-    }
-}
-
-/// The predicted class of every sample of `x` ([`Eval`] mode, `batch` samples at a time).
-pub fn predict_classes<T, X, Y, N>(net: &mut N, x: &X, batch: usize) -> Vec<usize>
-where
-    T: Scalar,
-    X: Tensor<Elem = T>,
-    Y: Classify<Elem = T>,
-    N: Layer<X, Y>,
-{
-    let (mut xb, mut out, mut cache) = (X::default(), Y::default(), N::Cache::default());
-    let idx: Vec<usize> = (0..x.batch_size()).collect();
-    let mut classes = Vec::with_capacity(idx.len());
-    for chunk in idx.chunks(batch.max(1)) {
-        x.gather_into(chunk, &mut xb);
-        net.forward::<Eval>(&xb, &mut out, &mut cache);
-        classes.extend(out.predicted_classes());
-    }
-    classes
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -438,6 +378,7 @@ mod tests {
 
     #[test]
     fn evaluation_in_chunks_equals_one_pass() {
+        use crate::train::predict_classes;
         let x = Batch::<2, f64>::from_fn(7, |i, j| (i + j) as f64 - 3.0);
         let y = Batch::<1, f64>::from_fn(7, |_, j| f64::from(u8::from(j % 2 == 0)));
         let mut net = Dense::<2, 1, f64>::from_params(

@@ -18,11 +18,13 @@
 
 mod batches;
 mod classify;
+mod evaluate;
 mod fit;
 mod history;
 pub mod plot;
 
 pub use batches::MiniBatches;
 pub use classify::Classify;
-pub use fit::{EpochStats, Evaluation, FitConfig, evaluate, fit, predict_classes};
+pub use evaluate::{evaluate, predict_classes};
+pub use fit::{EpochStats, Evaluation, FitConfig, fit};
 pub use history::History;

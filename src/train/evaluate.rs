@@ -1,0 +1,68 @@
+//! Evaluating a trained network: cost and accuracy on a data set, and predicted classes, in
+//! [`Eval`] mode and in chunks so a 10 000-image test set does not need one huge buffer.
+
+use super::{Classify, Evaluation};
+use crate::Scalar;
+use crate::layer::{Eval, Layer};
+use crate::loss::Loss;
+use crate::tensor::Tensor;
+
+/// Cost and accuracy of `net` on `(x, y)` in [`Eval`] mode, `batch` samples at a time.
+///
+/// # Panics
+/// When `x` and `y` have different batch sizes.
+pub fn evaluate<T, X, Y, N, L>(net: &mut N, loss: &L, x: &X, y: &Y, batch: usize) -> Evaluation
+where
+    T: Scalar,
+    X: Tensor<Elem = T>,
+    Y: Classify<Elem = T>,
+    N: Layer<X, Y>,
+    L: Loss<Y>,
+{
+    let m = x.batch_size();
+    assert_eq!(
+        m,
+        y.batch_size(),
+        "evaluate: {m} samples but {} labels",
+        y.batch_size()
+    );
+    let (mut xb, mut yb, mut out, mut cache) = (
+        X::default(),
+        Y::default(),
+        Y::default(),
+        N::Cache::default(),
+    );
+    let (mut total, mut correct) = (0.0, 0);
+    let idx: Vec<usize> = (0..m).collect();
+    for chunk in idx.chunks(batch.max(1)) {
+        x.gather_into(chunk, &mut xb);
+        y.gather_into(chunk, &mut yb);
+        net.forward::<Eval>(&xb, &mut out, &mut cache);
+        total += loss.cost(&out, &yb).as_f64() * chunk.len() as f64;
+        correct += out.count_correct(&yb);
+    }
+    let m = m.max(1) as f64;
+    Evaluation {
+        cost: total / m,
+        accuracy: correct as f64 / m,
+    }
+}
+
+/// The predicted class of every sample of `x` ([`Eval`] mode, `batch` samples at a time).
+pub fn predict_classes<T, X, Y, N>(net: &mut N, x: &X, batch: usize) -> Vec<usize>
+where
+    T: Scalar,
+    X: Tensor<Elem = T>,
+    Y: Classify<Elem = T>,
+    N: Layer<X, Y>,
+{
+    let (mut xb, mut out, mut cache) = (X::default(), Y::default(), N::Cache::default());
+    let idx: Vec<usize> = (0..x.batch_size()).collect();
+    let mut classes = Vec::with_capacity(idx.len());
+    for chunk in idx.chunks(batch.max(1)) {
+        x.gather_into(chunk, &mut xb);
+        net.forward::<Eval>(&xb, &mut out, &mut cache);
+        classes.extend(out.predicted_classes());
+    }
+    classes
+}
