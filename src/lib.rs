@@ -36,6 +36,7 @@
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
 //! | [`shape`] | compile-time shape rules and their messages | — |
 //! | [`data`] | CSV loading, standardization, splits | 1, 3 |
+//! | [`vision`] | edge filters, cross-correlation vs convolution | 4 |
 
 #![deny(unsafe_code)]
 
@@ -59,6 +60,7 @@ pub mod search;
 pub mod shape;
 pub mod tensor;
 pub mod train;
+pub mod vision;
 
 pub use constnn_macros::Network;
 pub use error::{Error, Result};
