@@ -36,7 +36,7 @@
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
 //! | [`shape`] | compile-time shape rules and their messages | — |
 //! | [`data`] | CSV loading, standardization, splits | 1, 3 |
-//! | [`vision`] | edge filters, cross-correlation vs convolution | 4 |
+//! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
 
 #![deny(unsafe_code)]
 
