@@ -72,8 +72,8 @@ pub mod prelude {
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
     pub use crate::layer::{
-        AvgPool2d, BatchNorm, Conv2d, Dense, Dropout, Eval, Flatten, Layer, MaxPool2d, Mode,
-        Network as _, Params, Train,
+        AvgPool2d, BatchNorm, BatchNorm2d, Conv2d, Dense, Dropout, Eval, Flatten, Layer, MaxPool2d,
+        Mode, Network as _, Params, Train,
     };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{

@@ -14,6 +14,7 @@
 //! `dA[l-1] = W[l]ᵀ·dZ[l]`; parameter gradients are averaged: `dW[l] = (1/m)·dZ[l]·A[l-1]ᵀ`.
 
 mod batch_norm;
+mod batch_norm2d;
 mod conv2d;
 mod dense;
 mod dropout;
@@ -24,6 +25,7 @@ mod params;
 mod pool2d;
 
 pub use batch_norm::{BatchNorm, BatchNormCache};
+pub use batch_norm2d::{BatchNorm2d, BatchNorm2dCache};
 pub use conv2d::{Conv2d, ConvCache};
 pub use dense::Dense;
 pub use dropout::Dropout;

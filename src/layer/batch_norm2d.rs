@@ -1,0 +1,253 @@
+//! Batch normalization of convolution outputs (course 4 with course 2's maths; Ioffe &
+//! Szegedy 2015): one `γ`, `β` per channel, the statistics of channel `c` taken over the
+//! batch and all `H × W` positions, `N = m·H·W` values:
+//!
+//! `μ_c = (1/N)·Σ z`   `σ²_c = (1/N)·Σ (z − μ_c)²`   `ẑ = (z − μ_c)/√(σ²_c + ε)`   `z̃ = γ_c·ẑ + β_c`
+//!
+//! Backward with per-sample `dZ̃` (see [`crate::layer`]): `dβ_c = (1/m)·Σ dz̃`,
+//! `dγ_c = (1/m)·Σ dz̃·ẑ`, and with the means `⟨·⟩` over the channel's `N` values,
+//! `dz = (γ_c/√(σ²_c + ε))·(dz̃ − ⟨dz̃⟩ − ẑ·⟨dz̃·ẑ⟩)` — the dense layer's formula, where
+//! the group is a channel instead of a feature. Eval mode uses running averages (momentum
+//! 0.9), as [`BatchNorm`](super::BatchNorm) does.
+//!
+//! With constnn's layout a channel's `H·W·m` values are one contiguous run, so each channel is
+//! normalized in one pass over a slice.
+
+use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use crate::Scalar;
+use crate::shape::{Describe, LayerInfo, Rule};
+use crate::tensor::{Images, Tensor};
+
+/// Batch normalization of `C` channels with learnable per-channel `γ`, `β`.
+#[derive(Clone, Debug)]
+pub struct BatchNorm2d<const C: usize, T = f32> {
+    /// `γ` per channel (starts at 1).
+    pub gamma: Vec<T>,
+    /// `β` per channel (starts at 0).
+    pub beta: Vec<T>,
+    /// `dγ` from the latest backward.
+    pub dgamma: Vec<T>,
+    /// `dβ` from the latest backward.
+    pub dbeta: Vec<T>,
+    /// Running mean per channel, used in Eval mode (not learned).
+    pub running_mean: Vec<T>,
+    /// Running variance per channel, used in Eval mode (not learned).
+    pub running_var: Vec<T>,
+    /// Weight of the old running value in each update. Default 0.9.
+    pub momentum: f64,
+    /// `ε` under the square root. Default 1e-5.
+    pub eps: f64,
+}
+
+impl<const C: usize, T: Scalar> BatchNorm2d<C, T> {
+    /// `γ = 1`, `β = 0`, running mean 0 and variance 1, momentum 0.9, `ε = 1e-5`.
+    pub fn new() -> Self {
+        let (zeros, ones) = (vec![T::zero(); C], vec![T::one(); C]);
+        Self {
+            gamma: ones.clone(),
+            beta: zeros.clone(),
+            dgamma: zeros.clone(),
+            dbeta: zeros.clone(),
+            running_mean: zeros,
+            running_var: ones,
+            momentum: 0.9,
+            eps: 1e-5,
+        }
+    }
+}
+
+impl<const C: usize, T: Scalar> Default for BatchNorm2d<C, T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `ẑ` for the whole batch and `1/√(σ² + ε)` per channel.
+#[derive(Clone, Debug, Default)]
+pub struct BatchNorm2dCache<T> {
+    z_hat: Vec<T>,
+    inv_std: Vec<T>,
+}
+
+impl<const C: usize, const H: usize, const W: usize, T: Scalar>
+    Layer<Images<C, H, W, T>, Images<C, H, W, T>> for BatchNorm2d<C, T>
+{
+    type Cache = BatchNorm2dCache<T>;
+
+    fn forward<M: Mode>(
+        &mut self,
+        z: &Images<C, H, W, T>,
+        out: &mut Images<C, H, W, T>,
+        c: &mut Self::Cache,
+    ) {
+        let m = z.batch_size();
+        out.set_batch_size(m);
+        let group = H * W * m;
+        if group == 0 {
+            return;
+        }
+        if M::TRAINING {
+            c.z_hat.resize(C * group, T::zero());
+            c.inv_std.resize(C, T::zero());
+        }
+        let (eps, inv_n) = (T::of(self.eps), T::of(1.0 / group as f64));
+        let (old, new) = (T::of(self.momentum), T::of(1.0 - self.momentum));
+        for ch in 0..C {
+            let zs = &z.as_slice()[ch * group..][..group];
+            let (mu, var) = if M::TRAINING {
+                let mu = zs.iter().copied().sum::<T>() * inv_n;
+                let var = zs.iter().map(|&x| (x - mu) * (x - mu)).sum::<T>() * inv_n;
+                self.running_mean[ch] = old * self.running_mean[ch] + new * mu;
+                self.running_var[ch] = old * self.running_var[ch] + new * var;
+                (mu, var)
+            } else {
+                (self.running_mean[ch], self.running_var[ch])
+            };
+            let inv_std = (var + eps).sqrt().recip();
+            let (g, b) = (self.gamma[ch], self.beta[ch]);
+            for (o, &x) in out.as_mut_slice()[ch * group..][..group].iter_mut().zip(zs) {
+                *o = g * ((x - mu) * inv_std) + b;
+            }
+            if M::TRAINING {
+                c.inv_std[ch] = inv_std;
+                for (zh, &x) in c.z_hat[ch * group..][..group].iter_mut().zip(zs) {
+                    *zh = (x - mu) * inv_std;
+                }
+            }
+        }
+    }
+
+    fn backward(
+        &mut self,
+        _z: &Images<C, H, W, T>,
+        _z_tilde: &Images<C, H, W, T>,
+        c: &mut Self::Cache,
+        dz_tilde: &Images<C, H, W, T>,
+        mut dz: Option<&mut Images<C, H, W, T>>,
+    ) {
+        let m = dz_tilde.batch_size();
+        let group = H * W * m;
+        let (inv_m, inv_n) = (
+            T::of(1.0 / m.max(1) as f64),
+            T::of(1.0 / group.max(1) as f64),
+        );
+        if let Some(dz) = dz.as_deref_mut() {
+            dz.set_batch_size(m);
+        }
+        for ch in 0..C {
+            let (dy, z_hat) = (
+                &dz_tilde.as_slice()[ch * group..][..group],
+                &c.z_hat[ch * group..][..group],
+            );
+            let sum_d = dy.iter().copied().sum::<T>();
+            let sum_dz = dy.iter().zip(z_hat).map(|(&d, &zh)| d * zh).sum::<T>();
+            (self.dbeta[ch], self.dgamma[ch]) = (sum_d * inv_m, sum_dz * inv_m);
+            if let Some(dz) = dz.as_deref_mut() {
+                let (k, mean_d, mean_dz) = (
+                    self.gamma[ch] * c.inv_std[ch],
+                    sum_d * inv_n,
+                    sum_dz * inv_n,
+                );
+                for ((o, &d), &zh) in dz.as_mut_slice()[ch * group..][..group]
+                    .iter_mut()
+                    .zip(dy)
+                    .zip(z_hat)
+                {
+                    *o = k * (d - mean_d - zh * mean_dz);
+                }
+            }
+        }
+    }
+}
+
+impl<const C: usize, T> Describe for BatchNorm2d<C, T> {
+    // Any C_in × H × W image with C_in = C; modelled as a 1×1 convolution from C to C channels.
+    const INFO: LayerInfo = LayerInfo {
+        rule: Rule::Conv2d {
+            c_in: C,
+            c_out: C,
+            f: 1,
+            s: 1,
+            p: 0,
+        },
+        params: 2 * C,
+    };
+}
+
+impl<const C: usize, T: Scalar> Params<T> for BatchNorm2d<C, T> {
+    fn visit(&mut self, v: &mut dyn Visitor<T>) {
+        v.param(Param {
+            name: "gamma",
+            kind: ParamKind::Other,
+            value: &mut self.gamma,
+            grad: &mut self.dgamma,
+        });
+        v.param(Param {
+            name: "beta",
+            kind: ParamKind::Other,
+            value: &mut self.beta,
+            grad: &mut self.dbeta,
+        });
+    }
+
+    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
+        v.param(ParamRef {
+            name: "gamma",
+            kind: ParamKind::Other,
+            value: &self.gamma,
+            grad: &self.dgamma,
+        });
+        v.param(ParamRef {
+            name: "beta",
+            kind: ParamKind::Other,
+            value: &self.beta,
+            grad: &self.dbeta,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck;
+    use crate::layer::{Eval, Train};
+
+    #[test]
+    fn each_channel_is_normalized_over_batch_and_positions() {
+        // Channel 0 holds 1, 2, 3, 4, 5, 6, 7, 8 over 2×2 positions × m = 2: μ = 4.5,
+        // σ² = (3.5² + 2.5² + 1.5² + 0.5²)·2/8 = 5.25. Channel 1 is constant 7: ẑ = 0 → z̃ = β.
+        let z = Images::<2, 2, 2, f64>::from_fn(2, |c, h, w, j| {
+            if c == 0 {
+                (1 + j * 4 + h * 2 + w) as f64
+            } else {
+                7.0
+            }
+        });
+        let mut bn = BatchNorm2d::<2, f64>::new();
+        bn.beta[1] = 0.25;
+        let mut c = BatchNorm2dCache::default();
+        let mut y = Images::default();
+        bn.forward::<Train>(&z, &mut y, &mut c);
+        let want = (1.0 - 4.5) / (5.25f64 + 1e-5).sqrt();
+        assert!((y.get(0, 0, 0, 0) - want).abs() < 1e-12);
+        assert!((y.get(1, 1, 1, 1) - 0.25).abs() < 1e-12);
+        assert!((bn.running_mean[0] - 0.45).abs() < 1e-12); // 0.9·0 + 0.1·4.5
+        // Eval mode uses the running statistics: (1 − 0.45)/√(0.9·1 + 0.1·5.25 + ε).
+        let mut e = Images::default();
+        bn.forward::<Eval>(&z, &mut e, &mut c);
+        assert!((e.get(0, 0, 0, 0) - (1.0 - 0.45) / (1.425f64 + 1e-5).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn backward_passes_gradcheck() {
+        let mut bn = BatchNorm2d::<3, f64>::new();
+        bn.gamma = vec![0.5, 1.5, -1.0];
+        bn.beta = vec![0.1, -0.2, 0.3];
+        let x = Images::<3, 3, 2, f64>::from_fn(4, |c, h, w, j| {
+            ((c * 31 + h * 7 + w * 13 + j * 5) % 17) as f64 / 4.0 - 2.0
+        });
+        let r = gradcheck::check_layer::<f64, _, Images<3, 3, 2, f64>, _>(&mut bn, &x, 1e-6, 7);
+        assert_eq!(r.num_params, 6);
+        assert!(r.max_error() < 1e-7, "{r}");
+    }
+}
