@@ -35,11 +35,17 @@ fn nn_tile<const MR: usize, const NR: usize>(
     i0: usize,
     j0: usize,
 ) {
+    debug_assert!(i0 + MR <= d.m && j0 + NR <= d.n);
     let mut acc = [[0f32; NR]; MR];
+    let (ap, bp) = (a.as_ptr(), b.as_ptr());
     for p in 0..d.k {
-        let row = &b[p * d.n + j0..][..NR];
+        // SAFETY: `nn_body` asserted `b.len() ≥ k·n`, and `p < k`, `j0 + NR ≤ n`, so the NR
+        // values from `p·n + j0` are inside `b`; `[f32; NR]` has the alignment of `f32`.
+        let row = unsafe { &*(bp.add(p * d.n + j0) as *const [f32; NR]) };
         for (i, acc_i) in acc.iter_mut().enumerate() {
-            let av = a[(i0 + i) * rs + p * cs];
+            // SAFETY: `nn_body` asserted that `a` holds index `(m − 1)·rs + (k − 1)·cs`, the
+            // largest `(i0 + i)·rs + p·cs` with `i0 + i < m`, `p < k`.
+            let av = unsafe { *ap.add((i0 + i) * rs + p * cs) };
             for (x, &bv) in acc_i.iter_mut().zip(row) {
                 *x = av.mul_add(bv, *x);
             }
@@ -119,6 +125,25 @@ fn nn_body<const MR: usize, const NR: usize, const NR2: usize>(
     b: &[f32],
     c: &mut [f32],
 ) {
+    if d.m == 0 || d.n == 0 {
+        return;
+    }
+    if d.k == 0 {
+        // C ← β·C: no product terms.
+        c[..d.m * d.n]
+            .iter_mut()
+            .for_each(|x| *x = if ab.1 == 0.0 { 0.0 } else { ab.1 * *x });
+        return;
+    }
+    // The bounds the unchecked reads in `nn_tile` rely on.
+    assert!(
+        a.0.len() > (d.m - 1) * a.1 + (d.k - 1) * a.2,
+        "gemm: A is too short for its strides"
+    );
+    assert!(
+        b.len() >= d.k * d.n && c.len() >= d.m * d.n,
+        "gemm: B or C is too short"
+    );
     let j0 = nn_columns::<MR, NR>(d, ab, a, b, c, 0);
     let j0 = nn_columns::<MR, NR2>(d, ab, a, b, c, j0);
     if j0 < d.n {
