@@ -36,7 +36,10 @@
 //! assert!(mean.abs() < 1e-12);
 //! ```
 
-use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use super::{
+    Buffer, BufferRef, Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor,
+    VisitorRef,
+};
 use crate::Scalar;
 use crate::shape::{Describe, LayerInfo, Rule, Shape};
 use crate::tensor::{Batch, Tensor, Vector};
@@ -190,6 +193,7 @@ impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
         v.param(Param {
             name: "gamma",
             kind: ParamKind::Other,
+            shape: ParamShape::new([N]),
             value,
             grad,
         });
@@ -197,8 +201,19 @@ impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
         v.param(Param {
             name: "beta",
             kind: ParamKind::Other,
+            shape: ParamShape::new([N]),
             value,
             grad,
+        });
+        v.buffer(Buffer {
+            name: "running_mean",
+            shape: ParamShape::new([N]),
+            value: self.running_mean.as_mut_slice(),
+        });
+        v.buffer(Buffer {
+            name: "running_var",
+            shape: ParamShape::new([N]),
+            value: self.running_var.as_mut_slice(),
         });
     }
 
@@ -207,6 +222,7 @@ impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
         v.param(ParamRef {
             name: "gamma",
             kind: ParamKind::Other,
+            shape: ParamShape::new([N]),
             value,
             grad,
         });
@@ -214,8 +230,19 @@ impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
         v.param(ParamRef {
             name: "beta",
             kind: ParamKind::Other,
+            shape: ParamShape::new([N]),
             value,
             grad,
+        });
+        v.buffer(BufferRef {
+            name: "running_mean",
+            shape: ParamShape::new([N]),
+            value: self.running_mean.as_slice(),
+        });
+        v.buffer(BufferRef {
+            name: "running_var",
+            shape: ParamShape::new([N]),
+            value: self.running_var.as_slice(),
         });
     }
 }

@@ -13,7 +13,10 @@
 //! With constnn's layout a channel's `H·W·m` values are one contiguous run, so each channel is
 //! normalized in one pass over a slice.
 
-use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use super::{
+    Buffer, BufferRef, Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor,
+    VisitorRef,
+};
 use crate::Scalar;
 use crate::shape::{Describe, LayerInfo, Rule};
 use crate::tensor::{Images, Tensor};
@@ -179,14 +182,26 @@ impl<const C: usize, T: Scalar> Params<T> for BatchNorm2d<C, T> {
         v.param(Param {
             name: "gamma",
             kind: ParamKind::Other,
+            shape: ParamShape::new([C]),
             value: &mut self.gamma,
             grad: &mut self.dgamma,
         });
         v.param(Param {
             name: "beta",
             kind: ParamKind::Other,
+            shape: ParamShape::new([C]),
             value: &mut self.beta,
             grad: &mut self.dbeta,
+        });
+        v.buffer(Buffer {
+            name: "running_mean",
+            shape: ParamShape::new([C]),
+            value: &mut self.running_mean,
+        });
+        v.buffer(Buffer {
+            name: "running_var",
+            shape: ParamShape::new([C]),
+            value: &mut self.running_var,
         });
     }
 
@@ -194,14 +209,26 @@ impl<const C: usize, T: Scalar> Params<T> for BatchNorm2d<C, T> {
         v.param(ParamRef {
             name: "gamma",
             kind: ParamKind::Other,
+            shape: ParamShape::new([C]),
             value: &self.gamma,
             grad: &self.dgamma,
         });
         v.param(ParamRef {
             name: "beta",
             kind: ParamKind::Other,
+            shape: ParamShape::new([C]),
             value: &self.beta,
             grad: &self.dbeta,
+        });
+        v.buffer(BufferRef {
+            name: "running_mean",
+            shape: ParamShape::new([C]),
+            value: &self.running_mean,
+        });
+        v.buffer(BufferRef {
+            name: "running_var",
+            shape: ParamShape::new([C]),
+            value: &self.running_var,
         });
     }
 }

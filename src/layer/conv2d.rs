@@ -27,7 +27,7 @@
 
 use rand::rngs::StdRng;
 
-use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use super::{Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
 use crate::Scalar;
 use crate::kernel::conv2d::ConvDims;
 use crate::kernel::im2col;
@@ -243,12 +243,14 @@ impl<
         v.param(Param {
             name: "weight",
             kind: ParamKind::Weight,
+            shape: ParamShape::new([C_OUT, C_IN, F, F]),
             value: &mut self.w,
             grad: &mut self.dw,
         });
         v.param(Param {
             name: "bias",
             kind: ParamKind::Bias,
+            shape: ParamShape::new([C_OUT]),
             value: &mut self.b,
             grad: &mut self.db,
         });
@@ -258,12 +260,14 @@ impl<
         v.param(ParamRef {
             name: "weight",
             kind: ParamKind::Weight,
+            shape: ParamShape::new([C_OUT, C_IN, F, F]),
             value: &self.w,
             grad: &self.dw,
         });
         v.param(ParamRef {
             name: "bias",
             kind: ParamKind::Bias,
+            shape: ParamShape::new([C_OUT]),
             value: &self.b,
             grad: &self.db,
         });

@@ -21,7 +21,7 @@
 
 use rand::rngs::StdRng;
 
-use super::{Layer, Mode, Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use super::{Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
 use crate::Scalar;
 use crate::shape::{Describe, LayerInfo, Rule, Shape};
 use crate::tensor::{Batch, Init, Matrix, Vector};
@@ -106,6 +106,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN,
         v.param(Param {
             name: "weight",
             kind: ParamKind::Weight,
+            shape: ParamShape::new([N_OUT, N_IN]),
             value: w,
             grad: dw,
         });
@@ -113,6 +114,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN,
         v.param(Param {
             name: "bias",
             kind: ParamKind::Bias,
+            shape: ParamShape::new([N_OUT]),
             value: b,
             grad: db,
         });
@@ -123,6 +125,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN,
         v.param(ParamRef {
             name: "weight",
             kind: ParamKind::Weight,
+            shape: ParamShape::new([N_OUT, N_IN]),
             value: w,
             grad: dw,
         });
@@ -130,6 +133,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN,
         v.param(ParamRef {
             name: "bias",
             kind: ParamKind::Bias,
+            shape: ParamShape::new([N_OUT]),
             value: b,
             grad: db,
         });

@@ -32,7 +32,9 @@ pub use dropout::Dropout;
 pub use flatten::Flatten;
 pub use mode::{Eval, Mode, Train};
 pub use network::{Network, Step, Summary, SummaryRow};
-pub use params::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+pub use params::{
+    Buffer, BufferRef, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef,
+};
 pub use pool2d::{AvgPool2d, MaxPool2d};
 
 use crate::tensor::Tensor;

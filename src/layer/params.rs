@@ -2,8 +2,20 @@
 //!
 //! Optimizers, gradient checking, regularization, parameter counts and checkpoints all walk
 //! the parameters in one fixed order through [`Params`]. A layer reports each tensor with a
-//! local name (`"weight"`, `"bias"`); a network wraps its fields in `enter(field)`/`leave()`,
-//! so a visitor can build names such as `d1.weight`.
+//! local name (`"weight"`, `"bias"`) and its shape in PyTorch's order ([`ParamShape`]); a
+//! network wraps its fields in `enter(field)`/`leave()`, so a visitor can build names such as
+//! `d1.weight`.
+//!
+//! **Buffers.** State that belongs to the model but is not learned (batch norm's running mean
+//! and variance) is reported in the same walk through [`Visitor::buffer`] /
+//! [`VisitorRef::buffer`], never through `param`. Both methods default to doing nothing, so
+//! every visitor written for parameters only (optimizers, regularization, gradient checking,
+//! `values_to_vec`, `num_params`) never sees, updates or perturbs a buffer, while a
+//! checkpoint overrides `buffer` to save and restore them. Because buffers travel inside
+//! `visit`/`visit_ref`, the `enter`/`leave` scopes of a derived network name them too
+//! (`bn1.running_mean`). A separate kind of parameter (`ParamKind::Buffer`) was the other
+//! option; it would have made every existing optimizer update buffers unless it learned to
+//! skip them.
 
 /// What a parameter is, for rules that treat them differently (L1/L2 act on weights only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -16,6 +28,72 @@ pub enum ParamKind {
     Other,
 }
 
+/// The shape of a parameter tensor in PyTorch's order (a dense weight is
+/// `[n[l], n[l-1]]`, a convolution weight `[C_OUT, C_IN, F, F]`): up to four dimensions,
+/// stored inline (no allocation).
+///
+/// ```
+/// use constnn::layer::ParamShape;
+/// let s = ParamShape::new([6, 1, 5, 5]);
+/// assert_eq!((s.dims(), s.rank(), s.len()), (&[6, 1, 5, 5][..], 4, 150));
+/// assert_eq!(s.to_string(), "[6, 1, 5, 5]");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ParamShape {
+    dims: [usize; 4],
+    rank: u8,
+}
+
+impl ParamShape {
+    /// A shape of rank `R ≤ 4` (a larger rank is a build error).
+    pub const fn new<const R: usize>(dims: [usize; R]) -> Self {
+        const { assert!(R <= 4, "a ParamShape has at most 4 dimensions") };
+        let mut all = [0; 4];
+        let mut i = 0;
+        while i < R {
+            all[i] = dims[i];
+            i += 1;
+        }
+        Self {
+            dims: all,
+            rank: R as u8,
+        }
+    }
+
+    /// The dimensions, outermost first.
+    pub fn dims(&self) -> &[usize] {
+        &self.dims[..self.rank as usize]
+    }
+
+    /// The number of dimensions.
+    pub const fn rank(&self) -> usize {
+        self.rank as usize
+    }
+
+    /// The number of scalars: the product of the dimensions (1 for rank 0).
+    pub fn len(&self) -> usize {
+        self.dims().iter().product()
+    }
+
+    /// Whether the tensor holds no scalar (some dimension is 0).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl core::fmt::Display for ParamShape {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("[")?;
+        for (i, d) in self.dims().iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{d}")?;
+        }
+        f.write_str("]")
+    }
+}
+
 /// One parameter tensor with its gradient, mutable.
 #[derive(Debug)]
 pub struct Param<'a, T> {
@@ -23,6 +101,8 @@ pub struct Param<'a, T> {
     pub name: &'static str,
     /// Weight, bias or other.
     pub kind: ParamKind,
+    /// The tensor's shape; `shape.len() == value.len()`.
+    pub shape: ParamShape,
     /// The values.
     pub value: &'a mut [T],
     /// `∂J/∂value`, as left by the latest backward.
@@ -36,16 +116,44 @@ pub struct ParamRef<'a, T> {
     pub name: &'static str,
     /// Weight, bias or other.
     pub kind: ParamKind,
+    /// The tensor's shape; `shape.len() == value.len()`.
+    pub shape: ParamShape,
     /// The values.
     pub value: &'a [T],
     /// `∂J/∂value`, as left by the latest backward.
     pub grad: &'a [T],
 }
 
+/// A tensor of non-learnable state (a running statistic), mutable: saved and loaded with
+/// the model, never touched by optimizers (see the module doc).
+#[derive(Debug)]
+pub struct Buffer<'a, T> {
+    /// Local name, e.g. `"running_mean"`.
+    pub name: &'static str,
+    /// The tensor's shape; `shape.len() == value.len()`.
+    pub shape: ParamShape,
+    /// The values.
+    pub value: &'a mut [T],
+}
+
+/// A tensor of non-learnable state, read-only.
+#[derive(Debug, Clone, Copy)]
+pub struct BufferRef<'a, T> {
+    /// Local name, e.g. `"running_mean"`.
+    pub name: &'static str,
+    /// The tensor's shape; `shape.len() == value.len()`.
+    pub shape: ParamShape,
+    /// The values.
+    pub value: &'a [T],
+}
+
 /// Receives parameters from [`Params::visit`].
 pub trait Visitor<T> {
     /// One parameter tensor.
     fn param(&mut self, p: Param<'_, T>);
+    /// One buffer (non-learnable state). Ignored unless overridden, so optimizers never
+    /// update buffers.
+    fn buffer(&mut self, _b: Buffer<'_, T>) {}
     /// Entering a sub-layer named `scope` (a network field).
     fn enter(&mut self, _scope: &'static str) {}
     /// Leaving the sub-layer entered last.
@@ -56,6 +164,8 @@ pub trait Visitor<T> {
 pub trait VisitorRef<T> {
     /// One parameter tensor.
     fn param(&mut self, p: ParamRef<'_, T>);
+    /// One buffer (non-learnable state). Ignored unless overridden.
+    fn buffer(&mut self, _b: BufferRef<'_, T>) {}
     /// Entering a sub-layer named `scope` (a network field).
     fn enter(&mut self, _scope: &'static str) {}
     /// Leaving the sub-layer entered last.
@@ -74,7 +184,8 @@ impl<T, F: FnMut(ParamRef<'_, T>)> VisitorRef<T> for F {
     }
 }
 
-/// The learnable parameters of a layer or network of element type `T`, in a fixed order.
+/// The learnable parameters of a layer or network of element type `T`, in a fixed order,
+/// and its buffers (non-learnable state, reported in the same walk; see the module doc).
 /// Layers without parameters use the provided (empty) methods.
 pub trait Params<T> {
     /// Visits every parameter mutably.

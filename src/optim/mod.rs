@@ -32,7 +32,7 @@ pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use sgd::Sgd;
 
 use crate::Scalar;
-use crate::layer::{Param, ParamKind, ParamRef, Params, Visitor, VisitorRef};
+use crate::layer::{Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
 
 /// An update rule over a model's parameters.
 pub trait Optimizer<T: Scalar> {
@@ -59,6 +59,7 @@ impl<T: Scalar> Params<T> for Free<T> {
         v.param(Param {
             name: "theta",
             kind: ParamKind::Other,
+            shape: ParamShape::new([self.value.len()]),
             value: &mut self.value,
             grad: &mut self.grad,
         });
@@ -67,6 +68,7 @@ impl<T: Scalar> Params<T> for Free<T> {
         v.param(ParamRef {
             name: "theta",
             kind: ParamKind::Other,
+            shape: ParamShape::new([self.value.len()]),
             value: &self.value,
             grad: &self.grad,
         });
