@@ -34,6 +34,7 @@ use crate::{Error, Result};
 pub(super) trait Erased: fmt::Display + Send + Sync {
     fn sample_value(&self, rng: &mut StdRng) -> Value;
     fn check(&self) -> Result<(), String>;
+    fn narrowed(&self, best: &[Value]) -> Box<dyn Erased>;
     fn boxed_clone(&self) -> Box<dyn Erased>;
 }
 
@@ -43,6 +44,9 @@ impl<D: Distribution> Erased for D {
     }
     fn check(&self) -> Result<(), String> {
         Distribution::check(self)
+    }
+    fn narrowed(&self, best: &[Value]) -> Box<dyn Erased> {
+        Box::new(self.narrow(best))
     }
     fn boxed_clone(&self) -> Box<dyn Erased> {
         Box::new(self.clone())
