@@ -1,36 +1,92 @@
-//! Kernel benchmarks (DESIGN.md §4): W3 (dense 128×784 · 784×64) and W3s (16×16 matmul).
+//! Kernel benchmarks (DESIGN.md §4): W3 (dense 128×784 · 784×64, and the same layer's two
+//! backward products), W3s (16×16 matmul), W4 (conv forward) and W5 (max pooling).
 //!
-//! `cargo bench --bench kernels`; criterion reports the time per call and, from
-//! `Throughput::Elements(flops)`, FLOP/s. Each group keeps the scalar reference beside the
-//! dispatched kernel so the medians read side by side. Nothing here asserts on time.
+//! `cargo bench --bench kernels`; criterion reports the time per call and, from the group's
+//! `Throughput`, FLOP/s (`Elements` = floating-point operations) or bytes/s (`Bytes` = input
+//! read). Each group keeps the scalar reference beside the SIMD kernels of every ISA this CPU
+//! has, so the medians read side by side. Nothing here asserts on time.
+//!
+//! The `*_with` kernels take their ISA as an argument; `im2col::forward` and the `Matrix`
+//! methods dispatch on `Isa::get()`, which `CONSTNN_ISA=scalar|avx2|avx512` forces.
 
 mod common;
 
 use std::hint::black_box;
 
-use common::{W3_DENSE, W3S_MATMUL, gemm_flops, seeded_vec};
-use constnn::kernel::gemm::{nn_reference, nn_with};
+use common::{
+    W3_DENSE, W3_NT, W3_TN, W3S_MATMUL, W4_CONV, W5_POOL, conv_flops, gemm_flops, pool_input_bytes,
+    seeded_vec,
+};
+use constnn::kernel::conv2d::{ConvDims, forward_reference as conv_reference};
+use constnn::kernel::gemm::{
+    Dims, nn_reference, nn_with, nt_reference, nt_with, tn_reference, tn_with,
+};
+use constnn::kernel::im2col;
 use constnn::kernel::isa::Isa;
+use constnn::kernel::pool2d::{max_forward_reference, max_forward_with};
 use constnn::tensor::Matrix;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-/// W3: `C ← A·B` with A 128×784, B 784×64, as in a dense forward `W[l]·A[l-1]` on a batch of 64.
-fn w3_dense(c: &mut Criterion) {
-    let d = W3_DENSE;
+/// A product kernel with its ISA chosen by the caller.
+type GemmWith = fn(Isa, Dims, f32, &[f32], &[f32], f32, &mut [f32]);
+/// The scalar reference of the same product.
+type GemmReference = fn(Dims, f32, &[f32], &[f32], f32, &mut [f32]);
+
+/// One group: `kernel` on every available ISA beside `reference`, on seeded A and B.
+fn gemm_group(
+    c: &mut Criterion,
+    group: &str,
+    (kernel, name): (GemmWith, &str),
+    (reference, reference_name): (GemmReference, &str),
+    d: Dims,
+) {
     let a = seeded_vec(d.m * d.k, 1);
     let b = seeded_vec(d.k * d.n, 2);
     let mut out = vec![0f32; d.m * d.n];
-    let mut g = c.benchmark_group("W3 dense 128x784x64");
+    let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(gemm_flops(d)));
     for isa in Isa::available() {
-        g.bench_function(format!("nn_with {}", isa.name()), |bench| {
-            bench.iter(|| nn_with(isa, d, 1.0, black_box(&a), black_box(&b), 0.0, &mut out));
+        g.bench_function(format!("{name} {}", isa.name()), |bench| {
+            bench.iter(|| kernel(isa, d, 1.0, black_box(&a), black_box(&b), 0.0, &mut out));
         });
     }
-    g.bench_function("nn_reference (scalar)", |bench| {
-        bench.iter(|| nn_reference(d, 1.0f32, black_box(&a), black_box(&b), 0.0, &mut out));
+    g.bench_function(format!("{reference_name} (scalar)"), |bench| {
+        bench.iter(|| reference(d, 1.0, black_box(&a), black_box(&b), 0.0, &mut out));
     });
     g.finish();
+}
+
+/// W3: `C ← A·B` with A 128×784, B 784×64, as in a dense forward `W[l]·A[l-1]` on a batch of 64.
+fn w3_dense(c: &mut Criterion) {
+    gemm_group(
+        c,
+        "W3 dense 128x784x64",
+        (nn_with, "nn_with"),
+        (nn_reference, "nn_reference"),
+        W3_DENSE,
+    );
+}
+
+/// W3 nt: `dW ← dZ·Aᵀ` of the same layer, dZ 128×64, A 784×64 (C 128×784).
+fn w3_nt(c: &mut Criterion) {
+    gemm_group(
+        c,
+        "W3nt dW=dZ.AT 128x64x784",
+        (nt_with, "nt_with"),
+        (nt_reference, "nt_reference"),
+        W3_NT,
+    );
+}
+
+/// W3 tn: `dA ← Wᵀ·dZ` of the same layer, W 128×784, dZ 128×64 (C 784×64).
+fn w3_tn(c: &mut Criterion) {
+    gemm_group(
+        c,
+        "W3tn dA=WT.dZ 784x128x64",
+        (tn_with, "tn_with"),
+        (tn_reference, "tn_reference"),
+        W3_TN,
+    );
 }
 
 /// W3s: one `Matrix<16, 16>::matmul` per call (allocating its result, as user code would).
@@ -53,5 +109,75 @@ fn w3s_matmul(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, w3_dense, w3s_matmul);
+/// `im2col::forward` with the product on a given ISA instead of `Isa::get()`.
+fn conv_im2col_with(
+    isa: Isa,
+    d: ConvDims,
+    (x, w, b): (&[f32], &[f32], &[f32]),
+    col: &mut Vec<f32>,
+    y: &mut [f32],
+) {
+    im2col::im2col(d, x, col);
+    let n = d.columns();
+    let dims = Dims {
+        m: d.c_out,
+        k: d.taps(),
+        n,
+    };
+    nn_with(isa, dims, 1.0, w, col, 0.0, y);
+    for (row, &bias) in y.chunks_exact_mut(n).zip(b) {
+        row.iter_mut().for_each(|v| *v += bias);
+    }
+}
+
+/// W4: convolution forward, 32 images 3×32×32 (layout `C·H·W` rows of 32 samples), 16
+/// filters 3×3, pad 1.
+fn w4_conv(c: &mut Criterion) {
+    let d = W4_CONV;
+    let x = seeded_vec(d.c_in * d.h * d.w * d.m, 5);
+    let w = seeded_vec(d.c_out * d.taps(), 6);
+    let b = seeded_vec(d.c_out, 7);
+    let mut y = vec![0f32; d.c_out * d.oh * d.ow * d.m];
+    let mut col = Vec::new();
+    let mut g = c.benchmark_group("W4 conv fwd 32x3x32x32 16f3p1");
+    g.throughput(Throughput::Elements(conv_flops(d)));
+    g.bench_function(
+        format!("im2col::forward (dispatched: {})", Isa::get().name()),
+        |bench| {
+            bench.iter(|| im2col::forward(d, black_box(&x), &w, &b, &mut col, &mut y));
+        },
+    );
+    for isa in Isa::available() {
+        g.bench_function(format!("im2col + nn_with {}", isa.name()), |bench| {
+            bench.iter(|| conv_im2col_with(isa, d, (black_box(&x), &w, &b), &mut col, &mut y));
+        });
+    }
+    g.bench_function("conv2d::forward_reference (direct, scalar)", |bench| {
+        bench.iter(|| conv_reference(d, black_box(&x), &w, &b, &mut y));
+    });
+    g.finish();
+}
+
+/// W5: 2×2/2 max pooling of 32 maps 16×32×32, with the argmax positions backward needs.
+fn w5_maxpool(c: &mut Criterion) {
+    let d = W5_POOL;
+    let x = seeded_vec(d.c * d.h * d.w * d.m, 8);
+    let out_len = d.c * d.oh * d.ow * d.m;
+    let (mut y, mut arg) = (vec![0f32; out_len], vec![0u32; out_len]);
+    let mut g = c.benchmark_group("W5 maxpool 2x2 32x16x32x32");
+    g.throughput(Throughput::Bytes(pool_input_bytes(d)));
+    for isa in Isa::available() {
+        g.bench_function(format!("max_forward_with {}", isa.name()), |bench| {
+            bench.iter(|| max_forward_with(isa, d, black_box(&x), &mut y, &mut arg));
+        });
+    }
+    g.bench_function("max_forward_reference (scalar)", |bench| {
+        bench.iter(|| max_forward_reference(d, black_box(&x[..]), &mut y, &mut arg));
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches, w3_dense, w3_nt, w3_tn, w3s_matmul, w4_conv, w5_maxpool
+);
 criterion_main!(benches);
