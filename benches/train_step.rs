@@ -1,0 +1,348 @@
+//! Training-step benchmarks (DESIGN.md §4): W1 (MLP 784-128(ReLU)-10, SGD), W2 (LeNet-5,
+//! Adam) and W2i (LeNet-5 inference), all on a batch of 64 seeded random samples.
+//!
+//! One iteration is one full step as `train::fit` does it: `forward::<Train>`,
+//! `SoftmaxCrossEntropy::cost_and_grad`, `backward`, the optimizer's `step`, with the output,
+//! gradient, cache and input buffers reused across iterations. `Throughput::Elements` counts
+//! **samples** (64 per step), so criterion's "elem/s" reads as samples/s. Nothing here
+//! asserts on time.
+//!
+//! Baselines. The ISA the library uses is chosen once per process (`Isa::get`), so it cannot
+//! be switched inside one run. Therefore:
+//! * W1's group holds, beside the library step, a hand-written step of the same network whose
+//!   three kinds of product are the scalar `kernel::gemm::{nn,nt,tn}_reference` (same
+//!   weights, same data; its first cost is checked against the library's before timing);
+//! * for every group, the dispatched-vs-scalar comparison is this binary run twice:
+//!   `cargo bench --bench train_step` and `CONSTNN_ISA=scalar cargo bench --bench train_step`
+//!   (criterion then also reports the change from the previous run).
+//!
+//! The PyTorch figures of the same workloads come from `benches/compare_pytorch.py`.
+
+mod common;
+
+use std::hint::black_box;
+
+use common::{BATCH, seeded_labels, seeded_vec};
+use constnn::data::one_hot;
+use constnn::kernel::gemm::{Dims, nn_reference, nt_reference, tn_reference};
+use constnn::kernel::isa::Isa;
+use constnn::prelude::*;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+/// SGD's learning rate in W1 (the value only matters for the weights staying finite).
+const LR: f64 = 0.01;
+
+/// W1's network.
+#[derive(Network)]
+struct Mlp {
+    d1: Dense<784, 128>,
+    r1: Relu,
+    out: Dense<128, 10>,
+}
+
+/// LeNet-5, the struct of `examples/c4_lenet_mnist.rs`.
+#[derive(Network)]
+#[network(input = (1, 28, 28))]
+struct LeNet5 {
+    c1: Conv2d<1, 6, 5, 1, 2>,
+    r1: Relu,
+    p1: MaxPool2d<2>,
+    c2: Conv2d<6, 16, 5>,
+    r2: Relu,
+    p2: MaxPool2d<2>,
+    flat: Flatten,
+    d1: Dense<400, 120>,
+    r3: Relu,
+    d2: Dense<120, 84>,
+    r4: Relu,
+    out: Dense<84, 10>,
+}
+
+impl LeNet5 {
+    fn new(seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        Self {
+            c1: Conv2d::new(Init::He, &mut rng),
+            r1: Relu,
+            p1: MaxPool2d,
+            c2: Conv2d::new(Init::He, &mut rng),
+            r2: Relu,
+            p2: MaxPool2d,
+            flat: Flatten,
+            d1: Dense::new(Init::He, &mut rng),
+            r3: Relu,
+            d2: Dense::new(Init::He, &mut rng),
+            r4: Relu,
+            out: Dense::new(Init::Glorot, &mut rng),
+        }
+    }
+}
+
+/// A network with its optimizer and the buffers a training loop reuses.
+struct Step<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>>, O> {
+    net: N,
+    opt: O,
+    x: X,
+    y: Batch<10>,
+    out: Batch<10>,
+    dout: Batch<10>,
+    cache: N::Cache,
+}
+
+impl<X, N, O> Step<X, N, O>
+where
+    X: Tensor<Elem = f32>,
+    N: Layer<X, Batch<10>> + Params<f32>,
+    O: Optimizer<f32>,
+{
+    /// `net` on a batch of 64 seeded samples with seeded one-hot labels.
+    fn new(net: N, opt: O, seed: u64) -> Self {
+        let mut x = X::zeros(BATCH);
+        x.as_mut_slice()
+            .copy_from_slice(&seeded_vec(X::FEATURES * BATCH, seed));
+        let y = one_hot(&seeded_labels(BATCH, 10, seed + 1)).expect("labels below 10");
+        Self {
+            net,
+            opt,
+            x,
+            y,
+            out: Batch::default(),
+            dout: Batch::default(),
+            cache: N::Cache::default(),
+        }
+    }
+
+    /// One training step; the cost before the update.
+    fn train(&mut self) -> f32 {
+        self.net
+            .forward::<Train>(black_box(&self.x), &mut self.out, &mut self.cache);
+        let cost = SoftmaxCrossEntropy.cost_and_grad(&self.out, &self.y, &mut self.dout);
+        self.net
+            .backward(&self.x, &self.out, &mut self.cache, &self.dout, None);
+        self.opt.step(&mut self.net);
+        cost
+    }
+
+    /// Inference on the batch.
+    fn infer(&mut self) {
+        self.net
+            .forward::<Eval>(black_box(&self.x), &mut self.out, &mut self.cache);
+    }
+}
+
+/// W1 written out by hand on the scalar reference products: `Z1 = W1·X + b1`, `A1 = ReLU(Z1)`,
+/// `Z2 = W2·A1 + b2`, `dZ2 = softmax(Z2) − Y`, `dW2 = (1/m)·dZ2·A1ᵀ`, `dA1 = W2ᵀ·dZ2`,
+/// `dZ1 = dA1 ⊙ [Z1 > 0]`, `dW1 = (1/m)·dZ1·Xᵀ`, then `W := W − α·dW`, `b := b − α·db`.
+struct ReferenceMlp {
+    w1: Vec<f32>,
+    b1: Vec<f32>,
+    w2: Vec<f32>,
+    b2: Vec<f32>,
+    z1: Vec<f32>,
+    a1: Vec<f32>,
+    z2: Vec<f32>,
+    dz2: Vec<f32>,
+    da1: Vec<f32>,
+    dw1: Vec<f32>,
+    db1: Vec<f32>,
+    dw2: Vec<f32>,
+    db2: Vec<f32>,
+}
+
+impl ReferenceMlp {
+    const IN: usize = 784;
+    const HIDDEN: usize = 128;
+    const OUT: usize = 10;
+
+    /// The same parameters as `net`, buffers for a batch of `m`.
+    fn from(net: &Mlp, m: usize) -> Self {
+        let (h, o) = (Self::HIDDEN, Self::OUT);
+        Self {
+            w1: net.d1.w.as_slice().to_vec(),
+            b1: net.d1.b.as_slice().to_vec(),
+            w2: net.out.w.as_slice().to_vec(),
+            b2: net.out.b.as_slice().to_vec(),
+            z1: vec![0.0; h * m],
+            a1: vec![0.0; h * m],
+            z2: vec![0.0; o * m],
+            dz2: vec![0.0; o * m],
+            da1: vec![0.0; h * m],
+            dw1: vec![0.0; h * Self::IN],
+            db1: vec![0.0; h],
+            dw2: vec![0.0; o * h],
+            db2: vec![0.0; o],
+        }
+    }
+
+    /// One SGD step on `x` (784 × m) and one-hot `y` (10 × m); the cost before the update.
+    fn train(&mut self, x: &[f32], y: &[f32], lr: f32) -> f32 {
+        let (n_in, h, o) = (Self::IN, Self::HIDDEN, Self::OUT);
+        let m = x.len() / n_in;
+        let inv_m = 1.0 / m as f32;
+        // Forward.
+        nn_reference(
+            Dims {
+                m: h,
+                k: n_in,
+                n: m,
+            },
+            1.0,
+            &self.w1,
+            x,
+            0.0,
+            &mut self.z1,
+        );
+        add_bias(&mut self.z1, &self.b1);
+        for (a, &z) in self.a1.iter_mut().zip(&self.z1) {
+            *a = z.max(0.0);
+        }
+        nn_reference(
+            Dims { m: o, k: h, n: m },
+            1.0,
+            &self.w2,
+            &self.a1,
+            0.0,
+            &mut self.z2,
+        );
+        add_bias(&mut self.z2, &self.b2);
+        // Softmax cross-entropy: dZ2 = softmax(Z2) − Y, J = −(1/m)·Σ y·log softmax(Z2).
+        let mut cost = 0.0;
+        for j in 0..m {
+            let max = (0..o).map(|i| self.z2[i * m + j]).fold(f32::MIN, f32::max);
+            let sum: f32 = (0..o).map(|i| (self.z2[i * m + j] - max).exp()).sum();
+            for i in 0..o {
+                let k = i * m + j;
+                cost -= y[k] * (self.z2[k] - max - sum.ln());
+                self.dz2[k] = (self.z2[k] - max).exp() / sum - y[k];
+            }
+        }
+        // Backward.
+        nt_reference(
+            Dims { m: o, k: m, n: h },
+            inv_m,
+            &self.dz2,
+            &self.a1,
+            0.0,
+            &mut self.dw2,
+        );
+        sum_rows(&self.dz2, inv_m, &mut self.db2);
+        tn_reference(
+            Dims { m: h, k: o, n: m },
+            1.0,
+            &self.w2,
+            &self.dz2,
+            0.0,
+            &mut self.da1,
+        );
+        for (d, &z) in self.da1.iter_mut().zip(&self.z1) {
+            if z <= 0.0 {
+                *d = 0.0;
+            }
+        }
+        let dz1 = &self.da1;
+        nt_reference(
+            Dims {
+                m: h,
+                k: m,
+                n: n_in,
+            },
+            inv_m,
+            dz1,
+            x,
+            0.0,
+            &mut self.dw1,
+        );
+        sum_rows(dz1, inv_m, &mut self.db1);
+        // SGD.
+        for (w, g) in [
+            (&mut self.w1, &self.dw1),
+            (&mut self.b1, &self.db1),
+            (&mut self.w2, &self.dw2),
+            (&mut self.b2, &self.db2),
+        ] {
+            w.iter_mut().zip(g.iter()).for_each(|(w, &g)| *w -= lr * g);
+        }
+        cost * inv_m
+    }
+}
+
+/// `z[i][j] += b[i]` for rows of length `z.len() / b.len()`.
+fn add_bias(z: &mut [f32], b: &[f32]) {
+    let m = z.len() / b.len();
+    for (row, &bias) in z.chunks_exact_mut(m).zip(b) {
+        row.iter_mut().for_each(|v| *v += bias);
+    }
+}
+
+/// `out[i] = alpha·Σ_j d[i][j]` for rows of length `d.len() / out.len()`.
+fn sum_rows(d: &[f32], alpha: f32, out: &mut [f32]) {
+    let m = d.len() / out.len();
+    for (o, row) in out.iter_mut().zip(d.chunks_exact(m)) {
+        *o = alpha * row.iter().sum::<f32>();
+    }
+}
+
+fn isa_label() -> String {
+    format!("dispatched: {}", Isa::get().name())
+}
+
+/// W1: MLP 784-128(ReLU)-10, softmax cross-entropy, SGD, batch 64.
+fn w1_mlp(c: &mut Criterion) {
+    let mut rng = StdRng::seed_from_u64(1);
+    let net = Mlp {
+        d1: Dense::new(Init::He, &mut rng),
+        r1: Relu,
+        out: Dense::new(Init::Glorot, &mut rng),
+    };
+    let mut reference = ReferenceMlp::from(&net, BATCH);
+    let mut step = Step::<Batch<784>, _, _>::new(net, Sgd::new(LR), 11);
+    let (x, y) = (step.x.as_slice().to_vec(), step.y.as_slice().to_vec());
+    // Both compute the same thing: their first costs agree (a correctness check, not timing).
+    let (lib, hand) = (step.train(), reference.train(&x, &y, LR as f32));
+    assert!(
+        (lib - hand).abs() <= 1e-4 * lib.abs().max(1.0),
+        "library cost {lib} vs hand-written {hand}"
+    );
+
+    let mut g = c.benchmark_group("W1 mlp 784-128-10 train b64");
+    g.throughput(Throughput::Elements(BATCH as u64));
+    g.bench_function(
+        format!("derive(Network) + Sgd, 64 samples ({})", isa_label()),
+        |bench| bench.iter(|| step.train()),
+    );
+    g.bench_function(
+        "hand-written step on {nn,nt,tn}_reference (scalar), 64 samples",
+        |bench| bench.iter(|| reference.train(black_box(&x), &y, LR as f32)),
+    );
+    g.finish();
+}
+
+/// W2: LeNet-5 training step with Adam, batch 64.
+fn w2_lenet_train(c: &mut Criterion) {
+    let opt = Adam::new(AdamConfig::default());
+    let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(2), opt, 21);
+    let mut g = c.benchmark_group("W2 lenet train b64");
+    g.throughput(Throughput::Elements(BATCH as u64));
+    g.bench_function(
+        format!("derive(Network) + Adam, 64 samples ({})", isa_label()),
+        |bench| bench.iter(|| step.train()),
+    );
+    g.finish();
+}
+
+/// W2i: LeNet-5 inference (`forward::<Eval>`), batch 64.
+fn w2i_lenet_infer(c: &mut Criterion) {
+    let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(3), Sgd::new(LR), 31);
+    let mut g = c.benchmark_group("W2i lenet infer b64");
+    g.throughput(Throughput::Elements(BATCH as u64));
+    g.bench_function(
+        format!("forward::<Eval>, 64 samples ({})", isa_label()),
+        |bench| bench.iter(|| step.infer()),
+    );
+    g.finish();
+}
+
+criterion_group!(benches, w1_mlp, w2_lenet_train, w2i_lenet_infer);
+criterion_main!(benches);
