@@ -1,0 +1,251 @@
+//! A steady-state training step allocates nothing (DESIGN.md §4: "0 heap allocations per train
+//! step").
+//!
+//! A counting `#[global_allocator]` wraps `std::alloc::System` and counts `alloc`,
+//! `alloc_zeroed` and `realloc` while a flag is set, on every thread (the rayon workers that
+//! the large products fork onto are part of the step). Everything runs in one `#[test]`, so no
+//! other test of this binary allocates while the flag is set.
+//!
+//! For the MLP 784-128(ReLU)-10 and LeNet-5, one warm-up step at batch 64 (which allocates the
+//! buffers, the caches and Adam's `v_dW`, `s_dW`) is followed by alternating steps at batch 64
+//! and at a partial batch of 37, each phase counted on its own: gathering the mini-batch into
+//! reused buffers, `forward::<Train>`, `cost_and_grad`, `backward`, `Adam::step`.
+//!
+//! `CONSTNN_ALLOC_TRACE=8 cargo test --test alloc -- --nocapture` prints a backtrace for each of
+//! the first 8 allocations counted after the warm-up steps, to find where one comes from.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use constnn::prelude::*;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+/// Counts allocations while `COUNTING` is set.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static TRACE: AtomicBool = AtomicBool::new(false);
+static TRACED: AtomicUsize = AtomicUsize::new(0);
+/// Backtraces to print, from `CONSTNN_ALLOC_TRACE`; 0 disables tracing.
+static MAX_TRACES: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// Set while this thread prints a backtrace: its own allocations are neither counted
+    /// nor traced.
+    static IN_TRACE: Cell<bool> = const { Cell::new(false) };
+}
+
+impl Counting {
+    fn record(&self) {
+        if !COUNTING.load(Ordering::Relaxed) || IN_TRACE.with(Cell::get) {
+            return;
+        }
+        ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        if TRACE.load(Ordering::Relaxed)
+            && TRACED.fetch_add(1, Ordering::Relaxed) < MAX_TRACES.load(Ordering::Relaxed)
+        {
+            IN_TRACE.with(|t| t.set(true));
+            let bt = std::backtrace::Backtrace::force_capture();
+            eprintln!(
+                "--- counted allocation on thread {:?}:\n{bt}",
+                std::thread::current().name()
+            );
+            IN_TRACE.with(|t| t.set(false));
+        }
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to `System`, which upholds `GlobalAlloc`'s
+// contract; the counting touches only atomics and a const-initialised thread-local.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        self.record();
+        // SAFETY: the caller's `layout` obligations are passed on as they are.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        self.record();
+        // SAFETY: as in `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        self.record();
+        // SAFETY: `ptr` came from this allocator, i.e. from `System`, with `layout`.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` came from this allocator, i.e. from `System`, with `layout`.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations made by `f`.
+fn count<R>(f: impl FnOnce() -> R) -> (usize, R) {
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let r = f();
+    COUNTING.store(false, Ordering::SeqCst);
+    (ALLOCATIONS.load(Ordering::SeqCst), r)
+}
+
+const PHASES: [&str; 5] = [
+    "gather_into (x, y)",
+    "forward::<Train>",
+    "SoftmaxCrossEntropy::cost_and_grad",
+    "backward",
+    "Adam::step",
+];
+
+/// The MLP of workload W1.
+#[derive(Network)]
+struct Mlp {
+    d1: Dense<784, 128>,
+    r1: Relu,
+    out: Dense<128, 10>,
+}
+
+/// LeNet-5, the struct of `examples/c4_lenet_mnist.rs` (workload W2).
+#[derive(Network)]
+#[network(input = (1, 28, 28))]
+struct LeNet5 {
+    c1: Conv2d<1, 6, 5, 1, 2>,
+    r1: Relu,
+    p1: MaxPool2d<2>,
+    c2: Conv2d<6, 16, 5>,
+    r2: Relu,
+    p2: MaxPool2d<2>,
+    flat: Flatten,
+    d1: Dense<400, 120>,
+    r3: Relu,
+    d2: Dense<120, 84>,
+    r4: Relu,
+    out: Dense<84, 10>,
+}
+
+/// A network, its optimizer and every buffer a training loop reuses (as `train::fit` holds
+/// them), over a seeded data set of `x` and one-hot `y`.
+struct Trainer<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>>> {
+    net: N,
+    opt: Adam,
+    x: X,
+    y: Batch<10>,
+    xb: X,
+    yb: Batch<10>,
+    out: Batch<10>,
+    dout: Batch<10>,
+    cache: N::Cache,
+}
+
+impl<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>> + Params<f32>> Trainer<X, N> {
+    fn new(net: N, samples: usize, seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut x = X::zeros(samples);
+        x.as_mut_slice()
+            .iter_mut()
+            .for_each(|v| *v = rng.random_range(0.0..1.0));
+        let y = Batch::from_fn(samples, |i, j| f32::from(u8::from(i == (j * 7) % 10)));
+        Self {
+            net,
+            opt: Adam::new(AdamConfig::default()),
+            x,
+            y,
+            xb: X::default(),
+            yb: Batch::default(),
+            out: Batch::default(),
+            dout: Batch::default(),
+            cache: N::Cache::default(),
+        }
+    }
+
+    /// One training step on the samples `idx`; the allocations of each phase of [`PHASES`].
+    fn step(&mut self, idx: &[usize]) -> [usize; 5] {
+        let s = self;
+        let (gather, ()) = count(|| {
+            s.x.gather_into(idx, &mut s.xb);
+            s.y.gather_into(idx, &mut s.yb);
+        });
+        let (forward, ()) = count(|| s.net.forward::<Train>(&s.xb, &mut s.out, &mut s.cache));
+        let (loss, cost) = count(|| SoftmaxCrossEntropy.cost_and_grad(&s.out, &s.yb, &mut s.dout));
+        assert!(cost.is_finite(), "cost {cost}");
+        let (backward, ()) = count(|| s.net.backward(&s.xb, &s.out, &mut s.cache, &s.dout, None));
+        let (update, ()) = count(|| s.opt.step(&mut s.net));
+        [gather, forward, loss, backward, update]
+    }
+
+    /// After a warm-up step at batch 64, `rounds` × (a step at 64, a step at 37): the
+    /// allocations per phase summed over the measured steps, and the number of such steps.
+    fn steady_state(&mut self, rounds: usize) -> ([usize; 5], usize) {
+        let full: Vec<usize> = (0..64).collect();
+        let partial: Vec<usize> = (64..101).collect();
+        self.step(&full);
+        TRACE.store(true, Ordering::SeqCst);
+        let mut total = [0; 5];
+        for _ in 0..rounds {
+            for idx in [&full, &partial] {
+                let counts = self.step(idx);
+                total.iter_mut().zip(counts).for_each(|(t, c)| *t += c);
+            }
+        }
+        TRACE.store(false, Ordering::SeqCst);
+        (total, 2 * rounds)
+    }
+}
+
+fn report(name: &str, (counts, steps): ([usize; 5], usize)) -> Option<String> {
+    let bad: Vec<String> = PHASES
+        .iter()
+        .zip(counts)
+        .filter(|&(_, c)| c > 0)
+        .map(|(p, c)| format!("{p}: {c}"))
+        .collect();
+    (!bad.is_empty()).then(|| {
+        format!(
+            "{name}: allocations over {steps} steady-state steps (batch 64 and 37 alternating) \
+             — {}",
+            bad.join(", ")
+        )
+    })
+}
+
+#[test]
+fn steady_state_training_steps_do_not_allocate() {
+    let traces = std::env::var("CONSTNN_ALLOC_TRACE").map_or(0, |v| v.parse().unwrap_or(8));
+    MAX_TRACES.store(traces, Ordering::SeqCst);
+    // A self-check of the counter, so a zero below means something.
+    let (n, v) = count(|| vec![1u8; 3]);
+    assert_eq!((n, v.len()), (1, 3), "the counting allocator counts");
+
+    let mut rng = StdRng::seed_from_u64(1);
+    let mlp = Mlp {
+        d1: Dense::new(Init::He, &mut rng),
+        r1: Relu,
+        out: Dense::new(Init::Glorot, &mut rng),
+    };
+    let lenet = LeNet5 {
+        c1: Conv2d::new(Init::He, &mut rng),
+        r1: Relu,
+        p1: MaxPool2d,
+        c2: Conv2d::new(Init::He, &mut rng),
+        r2: Relu,
+        p2: MaxPool2d,
+        flat: Flatten,
+        d1: Dense::new(Init::He, &mut rng),
+        r3: Relu,
+        d2: Dense::new(Init::He, &mut rng),
+        r4: Relu,
+        out: Dense::new(Init::Glorot, &mut rng),
+    };
+    let mlp = Trainer::<Batch<784>, _>::new(mlp, 101, 2).steady_state(50);
+    let lenet = Trainer::<Images<1, 28, 28>, _>::new(lenet, 101, 3).steady_state(20);
+    let failures: Vec<String> = [report("MLP 784-128-10", mlp), report("LeNet-5", lenet)]
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
