@@ -241,8 +241,11 @@ fn steady_state_training_steps_do_not_allocate() {
         r4: Relu,
         out: Dense::new(Init::Glorot, &mut rng),
     };
-    let mlp = Trainer::<Batch<784>, _>::new(mlp, 101, 2).steady_state(50);
-    let lenet = Trainer::<Images<1, 28, 28>, _>::new(lenet, 101, 3).steady_state(20);
+    // On a rayon worker, as `train::fit` runs its loop: from a foreign thread rayon's
+    // injector allocates a queue block every 63 forks of the kernels' two-thread splits.
+    let mlp = rayon::scope(|_| Trainer::<Batch<784>, _>::new(mlp, 101, 2).steady_state(50));
+    let lenet =
+        rayon::scope(|_| Trainer::<Images<1, 28, 28>, _>::new(lenet, 101, 3).steady_state(20));
     let failures: Vec<String> = [report("MLP 784-128-10", mlp), report("LeNet-5", lenet)]
         .into_iter()
         .flatten()

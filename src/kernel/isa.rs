@@ -37,6 +37,23 @@ impl Isa {
         out
     }
 
+    /// The best ISA this CPU can run, detected once. The levels nest (AVX-512 is offered only
+    /// with AVX2 and FMA), so every ISA up to this one is available.
+    pub fn best() -> Isa {
+        static BEST: OnceLock<Isa> = OnceLock::new();
+        *BEST.get_or_init(|| *Isa::available().last().unwrap_or(&Isa::Scalar))
+    }
+
+    /// `self` when this CPU can run it, else `Scalar` (no allocation: kernels call it on every
+    /// product).
+    pub fn or_scalar(self) -> Isa {
+        if self <= Isa::best() {
+            self
+        } else {
+            Isa::Scalar
+        }
+    }
+
     /// The ISA the kernels use: `CONSTNN_ISA` when set and available, else the best available.
     pub fn get() -> Isa {
         static CHOSEN: OnceLock<Isa> = OnceLock::new();

@@ -5,7 +5,7 @@
 
 use super::{Loss, same_batch};
 use crate::Scalar;
-use crate::activation::softmax::{log_softmax, softmax_into};
+use crate::activation::softmax::softmax_into;
 use crate::tensor::Batch;
 
 /// Softmax over the `N` classes + cross-entropy, taking logits `z`.
@@ -14,14 +14,21 @@ pub struct SoftmaxCrossEntropy;
 
 impl<const N: usize, T: Scalar> Loss<Batch<N, T>> for SoftmaxCrossEntropy {
     fn cost(&self, z: &Batch<N, T>, y: &Batch<N, T>) -> T {
+        // Per sample: −Σ_k y_k·(z_k − lse) with lse = max + ln Σ e^(z − max), the stable
+        // log-softmax, summed on the fly (no buffer: this runs every training step).
         let m = same_batch(z, y);
-        let logp = log_softmax(z);
-        let total: T = logp
-            .as_slice()
-            .iter()
-            .zip(y.as_slice())
-            .map(|(&l, &y)| -(y * l))
-            .sum();
+        let (zs, ys) = (z.as_slice(), y.as_slice());
+        let mut total = T::zero();
+        for j in 0..m {
+            let max = (0..N)
+                .map(|i| zs[i * m + j])
+                .fold(T::neg_infinity(), T::max);
+            let lse = (0..N).map(|i| (zs[i * m + j] - max).exp()).sum::<T>().ln() + max;
+            total = total
+                - (0..N)
+                    .map(|i| ys[i * m + j] * (zs[i * m + j] - lse))
+                    .sum::<T>();
+        }
         total / T::of(m.max(1) as f64)
     }
 

@@ -111,6 +111,29 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
+    N: Layer<X, Y> + Params<T> + Send,
+    L: Loss<Y> + Sync,
+    O: Optimizer<T> + Send,
+{
+    // The loop runs on a thread of rayon's pool, where the kernels' two-thread splits use the
+    // worker's own queue; forked from any other thread, rayon allocates a queue block every
+    // 63 forks, and a training step is meant to allocate nothing (tests/alloc.rs).
+    rayon::scope(|_| fit_on_pool(net, loss, opt, train, dev, cfg))
+}
+
+/// [`fit`]'s loop, on whatever thread calls it.
+fn fit_on_pool<T, X, Y, N, L, O>(
+    net: &mut N,
+    loss: &L,
+    opt: &mut O,
+    train: (&X, &Y),
+    dev: Option<(&X, &Y)>,
+    cfg: &FitConfig,
+) -> Result<History>
+where
+    T: Scalar,
+    X: Tensor<Elem = T>,
+    Y: Classify<Elem = T>,
     N: Layer<X, Y> + Params<T>,
     L: Loss<Y>,
     O: Optimizer<T>,

@@ -28,11 +28,7 @@ pub const fn parallel_threshold() -> usize {
 
 /// `isa` when this CPU has it, else the scalar path.
 pub(crate) fn usable(isa: Isa) -> Isa {
-    if Isa::available().contains(&isa) {
-        isa
-    } else {
-        Isa::Scalar
-    }
+    isa.or_scalar()
 }
 
 /// Runs `body(rows, c_rows)` on the top and bottom halves of `C`'s `m` rows in parallel when
