@@ -62,6 +62,61 @@ pub enum Error {
         /// What is wrong with its value.
         reason: String,
     },
+    /// A checkpoint cannot be read (truncated, corrupt, not safetensors) or a model cannot be
+    /// written as one (two tensors with one name).
+    #[error("{path}: {reason}")]
+    Checkpoint {
+        /// The file involved (`<memory>` for in-memory checkpoints).
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A tensor of a checkpoint has another shape than the model's parameter of that name.
+    #[error("{path}: {tensor}: expected shape {}, found {}", dims(.expected), dims(.found))]
+    CheckpointShape {
+        /// The file involved.
+        path: PathBuf,
+        /// The tensor's full name, e.g. `c1.weight`.
+        tensor: String,
+        /// The model's shape.
+        expected: Vec<usize>,
+        /// The file's shape.
+        found: Vec<usize>,
+    },
+    /// A tensor of a checkpoint has another element type than the model.
+    #[error("{path}: {tensor}: expected dtype {expected}, found {found}")]
+    CheckpointDtype {
+        /// The file involved.
+        path: PathBuf,
+        /// The tensor's full name.
+        tensor: String,
+        /// The model's safetensors dtype (`F32` or `F64`).
+        expected: String,
+        /// The file's dtype.
+        found: String,
+    },
+    /// The model has a tensor that the checkpoint lacks.
+    #[error("{path}: {tensor}: missing from the checkpoint")]
+    CheckpointMissing {
+        /// The file involved.
+        path: PathBuf,
+        /// The tensor's full name.
+        tensor: String,
+    },
+    /// The checkpoint has tensors that the model lacks.
+    #[error("{path}: tensors the model does not have: {}", .tensors.join(", "))]
+    CheckpointExtra {
+        /// The file involved.
+        path: PathBuf,
+        /// Their names, sorted.
+        tensors: Vec<String>,
+    },
+}
+
+/// `[6, 1, 5, 5]`.
+fn dims(d: &[usize]) -> String {
+    let parts: Vec<String> = d.iter().map(usize::to_string).collect();
+    format!("[{}]", parts.join(", "))
 }
 
 /// `Result` with [`Error`].
