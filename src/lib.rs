@@ -37,6 +37,7 @@
 //! | [`shape`] | compile-time shape rules and their messages | — |
 //! | [`data`] | CSV loading, standardization, splits | 1, 3 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
+//! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads | 3 |
 
 #![deny(unsafe_code)]
 
@@ -45,6 +46,7 @@ extern crate self as constnn;
 
 pub mod activation;
 pub mod atomic;
+pub mod checkpoint;
 pub mod cli;
 pub mod data;
 pub mod error;

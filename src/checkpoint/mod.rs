@@ -1,0 +1,265 @@
+//! Checkpoints: a model's parameters and buffers in a [safetensors] file, the format PyTorch
+//! and the Python `safetensors` package read.
+//!
+//! Every tensor is stored under its full dotted name, built from the fields of derived
+//! networks (`c1.weight`, `c1.bias`, `d1.weight`, `bn1.running_mean`, …; a bare layer's are
+//! just `weight`, `bias`), with dtype `F32` or `F64` and its shape in PyTorch's order: a dense
+//! weight is `[n[l], n[l-1]]`, a convolution weight `[C_OUT, C_IN, F, F]`, a bias `[n[l]]`.
+//! Batch-norm running statistics are saved as buffers (see [`crate::layer::Buffer`]).
+//! Values are stored exactly: every value but a NaN's payload round-trips bit for bit.
+//!
+//! * [`save`] writes through [`crate::atomic::write`]: the bytes go to a temporary file that
+//!   is renamed over the target only once complete, so an interrupted save leaves the
+//!   previous checkpoint intact.
+//! * [`load`] is all-or-nothing: it checks that every tensor of the model is in the file
+//!   with the model's dtype and shape, and that the file has no other tensor, before it
+//!   writes any value into the model. On error the model is unchanged.
+//!
+//! ```
+//! use constnn::prelude::*;
+//! use constnn::checkpoint;
+//!
+//! let w = Matrix::from_fn(|i, j| (i + j) as f32);
+//! let dense: Dense<3, 2> = Dense::from_params(w, Vector::zeros());
+//! let bytes = checkpoint::save_bytes(&dense)?;
+//! let mut copy: Dense<3, 2> = Dense::zeros();
+//! checkpoint::load_bytes(&mut copy, &bytes)?;
+//! assert_eq!(copy.w, dense.w);
+//!
+//! let mut wider: Dense<4, 2> = Dense::zeros();
+//! let err = checkpoint::load_bytes(&mut wider, &bytes).unwrap_err();
+//! assert_eq!(err.to_string(), "<memory>: weight: expected shape [2, 4], found [2, 3]");
+//! # Ok::<(), constnn::Error>(())
+//! ```
+//!
+//! [safetensors]: https://huggingface.co/docs/safetensors
+
+mod guard;
+mod walk;
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use safetensors::{Dtype, SafeTensors, View};
+
+use crate::layer::{ParamShape, Params};
+use crate::{Error, Result, Scalar};
+use walk::{Lister, Writer};
+
+/// The path named in the errors of [`save_bytes`] and [`load_bytes`].
+pub const MEMORY: &str = "<memory>";
+
+/// Writes every parameter and buffer of `model` to `path` in safetensors format, atomically.
+///
+/// # Errors
+/// [`Error::Io`] naming the file when it cannot be written (the previous file, if any, is
+/// left as it was); [`Error::Checkpoint`] when two tensors of the model have the same full
+/// name, or a layer reports a shape that does not match its number of values.
+pub fn save<T: Scalar, M: Params<T> + ?Sized>(model: &M, path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    let bytes = encode(model, path)?;
+    crate::atomic::write(path, &bytes)
+}
+
+/// The bytes [`save`] would write.
+///
+/// # Errors
+/// [`Error::Checkpoint`] as for [`save`].
+pub fn save_bytes<T: Scalar, M: Params<T> + ?Sized>(model: &M) -> Result<Vec<u8>> {
+    encode(model, Path::new(MEMORY))
+}
+
+/// Reads the checkpoint at `path` into `model`, all or nothing.
+///
+/// # Errors
+/// [`Error::Io`] naming the file when it cannot be read; [`Error::Checkpoint`] when it is
+/// truncated or not safetensors; [`Error::CheckpointMissing`], [`Error::CheckpointDtype`],
+/// [`Error::CheckpointShape`] naming the first tensor of the model (in visiting order) that
+/// is absent or differs; [`Error::CheckpointExtra`] naming the file's tensors the model lacks.
+/// On error the model is unchanged.
+pub fn load<T: Scalar, M: Params<T> + ?Sized>(model: &mut M, path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    decode_into(model, &bytes, path)
+}
+
+/// [`load`] from the bytes of a checkpoint; errors name the path `<memory>`.
+///
+/// # Errors
+/// As [`load`], except [`Error::Io`].
+pub fn load_bytes<T: Scalar, M: Params<T> + ?Sized>(model: &mut M, bytes: &[u8]) -> Result<()> {
+    decode_into(model, bytes, Path::new(MEMORY))
+}
+
+/// The safetensors dtype of `T`.
+fn dtype_of<T: Scalar>(path: &Path) -> Result<Dtype> {
+    match T::NAME {
+        "f32" => Ok(Dtype::F32),
+        "f64" => Ok(Dtype::F64),
+        other => Err(checkpoint_error(
+            path,
+            format!("element type {other} has no checkpoint dtype"),
+        )),
+    }
+}
+
+fn checkpoint_error(path: &Path, reason: String) -> Error {
+    Error::Checkpoint {
+        path: path.to_path_buf(),
+        reason,
+    }
+}
+
+fn encode<T: Scalar, M: Params<T> + ?Sized>(model: &M, path: &Path) -> Result<Vec<u8>> {
+    let dtype = dtype_of::<T>(path)?;
+    let mut lister = Lister::new(|name, shape: ParamShape, values: &[T]| {
+        let tensor = Encoded {
+            dtype,
+            shape: shape.dims().to_vec(),
+            data: to_bytes(values, dtype),
+        };
+        (name, tensor)
+    });
+    model.visit_ref(&mut lister);
+    let tensors = lister.finish(path)?;
+    safetensors::serialize(tensors, None)
+        .map_err(|e| checkpoint_error(path, format!("cannot encode the checkpoint: {e}")))
+}
+
+/// One tensor ready for [`safetensors::serialize`].
+struct Encoded {
+    dtype: Dtype,
+    shape: Vec<usize>,
+    data: Vec<u8>,
+}
+
+impl View for Encoded {
+    fn dtype(&self) -> Dtype {
+        self.dtype
+    }
+    fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    fn data(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(&self.data)
+    }
+    fn data_len(&self) -> usize {
+        self.data.len()
+    }
+}
+
+fn decode_into<T: Scalar, M: Params<T> + ?Sized>(
+    model: &mut M,
+    bytes: &[u8],
+    path: &Path,
+) -> Result<()> {
+    let dtype = dtype_of::<T>(path)?;
+    if let Some(offset) = guard::offset_beyond_end(bytes) {
+        let len = bytes.len();
+        let e = format!("data offset {offset} beyond the end of the file ({len} bytes)");
+        return Err(unreadable(path, &e));
+    }
+    let file = SafeTensors::deserialize(bytes).map_err(|e| unreadable(path, &e))?;
+    // What the model expects: (full name, shape), in visiting order.
+    let mut lister = Lister::new(|name, shape: ParamShape, _: &[T]| (name, shape));
+    model.visit_ref(&mut lister);
+    let wanted = lister.finish(path)?;
+
+    let at = |tensor: &str| (path.to_path_buf(), tensor.to_string());
+    let mut staged: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for (name, shape) in wanted {
+        let Ok(view) = file.tensor(&name) else {
+            let (path, tensor) = at(&name);
+            return Err(Error::CheckpointMissing { path, tensor });
+        };
+        if view.dtype() != dtype {
+            let (path, tensor) = at(&name);
+            return Err(Error::CheckpointDtype {
+                path,
+                tensor,
+                expected: dtype.to_string(),
+                found: view.dtype().to_string(),
+            });
+        }
+        if view.shape() != shape.dims() {
+            let (path, tensor) = at(&name);
+            return Err(Error::CheckpointShape {
+                path,
+                tensor,
+                expected: shape.dims().to_vec(),
+                found: view.shape().to_vec(),
+            });
+        }
+        // Same shape and dtype, and safetensors checked the byte count against them, so
+        // this has `shape.len()` values: as many as the model's slice (`Lister` checked).
+        let _ = staged.insert(name, from_bytes(view.data(), dtype));
+    }
+    let mut extra: Vec<String> = file
+        .names()
+        .into_iter()
+        .filter(|n| !staged.contains_key(*n))
+        .map(str::to_string)
+        .collect();
+    if !extra.is_empty() {
+        extra.sort();
+        return Err(Error::CheckpointExtra {
+            path: path.to_path_buf(),
+            tensors: extra,
+        });
+    }
+
+    // Everything checked: now write. `visit` reports the tensors `visit_ref` did.
+    let mut writer = Writer::new(staged);
+    model.visit(&mut writer);
+    debug_assert!(
+        writer.is_done(),
+        "visit and visit_ref report different tensors"
+    );
+    Ok(())
+}
+
+fn unreadable(path: &Path, e: &dyn core::fmt::Display) -> Error {
+    let path: PathBuf = path.to_path_buf();
+    Error::Checkpoint {
+        path,
+        reason: format!("not a readable safetensors checkpoint (truncated or corrupt?): {e}"),
+    }
+}
+
+/// Little-endian bytes of `values` as `dtype` (`F32` or `F64`, the dtype of `T`: exact).
+fn to_bytes<T: Scalar>(values: &[T], dtype: Dtype) -> Vec<u8> {
+    let mut out = Vec::with_capacity(values.len() * 8);
+    for v in values {
+        if dtype == Dtype::F32 {
+            out.extend_from_slice(&(v.as_f64() as f32).to_le_bytes());
+        } else {
+            out.extend_from_slice(&v.as_f64().to_le_bytes());
+        }
+    }
+    out
+}
+
+/// The inverse of [`to_bytes`]; `data.len()` is a multiple of the element size (safetensors
+/// checked it against the shape).
+fn from_bytes<T: Scalar>(data: &[u8], dtype: Dtype) -> Vec<T> {
+    if dtype == Dtype::F32 {
+        data.chunks_exact(4)
+            .map(|c| T::of(f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))))
+            .collect()
+    } else {
+        data.chunks_exact(8)
+            .map(|c| {
+                let mut b = [0; 8];
+                b.copy_from_slice(c);
+                T::of(f64::from_le_bytes(b))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;
