@@ -6,7 +6,8 @@
 //! → FC120 → ReLU → FC84 → ReLU → FC10 → softmax, trained with Adam on mini-batches of the
 //! 60 000 training images less a dev set of 5 000, printing train and dev accuracy per epoch,
 //! then the test accuracy on the official 10 000 test images. The cost curve goes to
-//! `out/c4_lenet_mnist_cost.svg`.
+//! `out/c4_lenet_mnist_cost.svg` and the trained weights to `out/lenet5.safetensors`
+//! (readable by PyTorch; see `tests/python/read_checkpoint.py`).
 //!
 //! Every intermediate size (6×28×28, 6×14×14, 16×10×10, 16×5×5, 400) is computed by
 //! `#[derive(Network)]` at compile time: change `c2` to `Conv2d<6, 16, 3>` and `cargo check`
@@ -169,6 +170,9 @@ fn run(args: &Args) -> Result<()> {
         "cost curve: {}",
         out.join("c4_lenet_mnist_cost.svg").display()
     );
+    let weights = out.join("lenet5.safetensors");
+    constnn::checkpoint::save(&net, &weights)?;
+    println!("weights: {}", weights.display());
     Ok(())
 }
 
