@@ -105,7 +105,7 @@ fn first_below(history: &History, threshold: f64) -> String {
 
 /// Trains a freshly initialised network (the same weights for every call with `seed`).
 fn train(
-    mut opt: impl Optimizer<f64>,
+    mut opt: impl Optimizer<f64> + Send,
     seed: u64,
     x: &Batch<2, f64>,
     y: &Batch<1, f64>,
