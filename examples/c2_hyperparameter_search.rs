@@ -124,7 +124,7 @@ fn objective(trial: &Trial, job: &Job<'_>) -> Result<Outcome> {
 /// Mini-batch momentum with the trial's `α`, `β` and batch size, then the dev-set figures.
 fn train<N>(mut net: N, trial: &Trial, job: &Job<'_>) -> Result<Outcome>
 where
-    N: Layer<Batch<64>, Batch<10>> + Params<f32>,
+    N: Layer<Batch<64>, Batch<10>> + Params<f32> + Send,
 {
     let mut opt = Momentum::new(MomentumConfig {
         lr: trial.f64("lr")?,
