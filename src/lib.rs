@@ -27,16 +27,19 @@
 //! ## Code map
 //! | module | what | course |
 //! |---|---|---|
-//! | [`tensor`] | `Matrix<R, C>`, `Batch<N>` (n × m), initialization | 1 |
-//! | [`kernel`] | dense products behind one boundary (scalar reference today) | — |
+//! | [`tensor`] | `Matrix<R, C>`, `Batch<N>` (n × m), `Images<C, H, W>`, initialization | 1, 4 |
+//! | [`kernel`] | GEMM, im2col convolution, pooling: AVX2/AVX-512 by runtime dispatch, scalar reference | — |
 //! | [`activation`] | sigmoid, tanh, ReLU, leaky ReLU, softmax | 1 |
-//! | [`layer`] | the `Layer` trait, train/eval mode, parameters, `Dense` | 1 |
+//! | [`layer`] | `Layer<X, Y>`, train/eval as types, `Dense`, `Conv2d`, pooling, `Flatten`, dropout, batch norm | 1, 2, 4 |
 //! | [`loss`] | binary and categorical cross-entropy from logits, MSE | 1, 2 |
-//! | [`optim`] | gradient descent, `minimize` | 1, 2 |
+//! | [`optim`] | gradient descent, momentum, RMSprop, Adam, EWMA, decay, clipping, `minimize` | 1, 2 |
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
 //! | [`shape`] | compile-time shape rules and their messages | — |
-//! | [`data`] | CSV loading, standardization, splits | 1, 3 |
+//! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels | 1, 3 |
+//! | [`train`] | mini-batches, the training loop, evaluation, cost curves | 2 |
+//! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics | 3 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
+//! | [`search`] | random hyper-parameter search (log scales, rayon, ranked report) | 2 |
 //! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads | 3 |
 
 #![deny(unsafe_code)]
