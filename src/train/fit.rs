@@ -10,49 +10,13 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+pub use super::config::FitConfig;
 use super::{Classify, History, MiniBatches, evaluate};
 use crate::layer::{Layer, Params, Train};
-use crate::loss::{Loss, Regularization};
-use crate::optim::{Clip, LrSchedule, Optimizer};
+use crate::loss::Loss;
+use crate::optim::Optimizer;
 use crate::tensor::Tensor;
 use crate::{Error, Result, Scalar};
-
-/// Settings of [`fit`].
-#[derive(Clone, Debug)]
-pub struct FitConfig {
-    /// Passes over the training set. Default 10.
-    pub epochs: usize,
-    /// Mini-batch size; the last batch of an epoch keeps the remainder. Default 64.
-    pub batch_size: usize,
-    /// Seed of the per-epoch shuffles. Default 0.
-    pub seed: u64,
-    /// Show a progress bar and print one line per epoch. Default `true`.
-    pub verbose: bool,
-    /// L2 or L1 penalty on the weights. Default none.
-    pub regularization: Regularization,
-    /// Learning-rate decay from the optimizer's initial `α`. Default none.
-    pub schedule: Option<LrSchedule>,
-    /// Gradient clipping before each update. Default none.
-    pub clip: Option<Clip>,
-    /// Stop when the dev cost has not improved for this many epochs, and restore the
-    /// parameters of the best epoch (needs a dev set). Default none.
-    pub early_stopping: Option<usize>,
-}
-
-impl Default for FitConfig {
-    fn default() -> Self {
-        Self {
-            epochs: 10,
-            batch_size: 64,
-            seed: 0,
-            verbose: true,
-            regularization: Regularization::None,
-            schedule: None,
-            clip: None,
-            early_stopping: None,
-        }
-    }
-}
 
 /// Cost and accuracy of a network on a data set.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -241,7 +205,7 @@ mod tests {
     use super::*;
     use crate::layer::Dense;
     use crate::loss::{BinaryCrossEntropy, MeanSquaredError};
-    use crate::optim::Sgd;
+    use crate::optim::{Clip, LrSchedule, Sgd};
     use crate::tensor::Batch;
 
     fn quiet(epochs: usize, batch_size: usize) -> FitConfig {

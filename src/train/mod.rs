@@ -18,6 +18,7 @@
 
 mod batches;
 mod classify;
+mod config;
 mod evaluate;
 mod fit;
 mod history;
