@@ -192,3 +192,23 @@ fn network(net: &Network<'_>) -> TokenStream {
         };
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_text_reads_like_the_source() {
+        let ty: Type = syn::parse_quote!(Conv2d<1, 6, 5, 1, 2>);
+        assert_eq!(type_text(&ty), "Conv2d<1, 6, 5, 1, 2>");
+        let ty: Type = syn::parse_quote!(::constnn::layer::Dense<784, 128, f64>);
+        assert_eq!(type_text(&ty), "::constnn::layer::Dense<784, 128, f64>");
+    }
+
+    #[test]
+    fn type_parameters_become_f32_for_the_shape_checks() {
+        let mut ty: Type = syn::parse_quote!(Dense<4, 3, T>);
+        Concrete(&[syn::parse_quote!(T)]).visit_type_mut(&mut ty);
+        assert_eq!(type_text(&ty), "Dense<4, 3, f32>");
+    }
+}
