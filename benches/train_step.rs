@@ -3,7 +3,9 @@
 //!
 //! One iteration is one full step as `train::fit` does it: `forward::<Train>`,
 //! `SoftmaxCrossEntropy::cost_and_grad`, `backward`, the optimizer's `step`, with the output,
-//! gradient, cache and input buffers reused across iterations. `Throughput::Elements` counts
+//! gradient, cache and input buffers reused across iterations, and the iterations run on a
+//! thread of rayon's pool (`rayon::scope`) as `fit`'s loop does, so the kernels' two-thread
+//! splits fork from a worker. `Throughput::Elements` counts
 //! **samples** (64 per step), so criterion's "elem/s" reads as samples/s. Nothing here
 //! asserts on time.
 //!
@@ -310,7 +312,7 @@ fn w1_mlp(c: &mut Criterion) {
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(
         format!("derive(Network) + Sgd, 64 samples ({})", isa_label()),
-        |bench| bench.iter(|| step.train()),
+        |bench| rayon::scope(|_| bench.iter(|| step.train())),
     );
     g.bench_function(
         "hand-written step on {nn,nt,tn}_reference (scalar), 64 samples",
@@ -327,7 +329,7 @@ fn w2_lenet_train(c: &mut Criterion) {
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(
         format!("derive(Network) + Adam, 64 samples ({})", isa_label()),
-        |bench| bench.iter(|| step.train()),
+        |bench| rayon::scope(|_| bench.iter(|| step.train())),
     );
     g.finish();
 }
@@ -339,7 +341,7 @@ fn w2i_lenet_infer(c: &mut Criterion) {
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(
         format!("forward::<Eval>, 64 samples ({})", isa_label()),
-        |bench| bench.iter(|| step.infer()),
+        |bench| rayon::scope(|_| bench.iter(|| step.infer())),
     );
     g.finish();
 }
