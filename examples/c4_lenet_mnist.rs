@@ -9,9 +9,10 @@
 //! `out/c4_lenet_mnist_cost.svg` and the trained weights to `out/lenet5.safetensors`
 //! (readable by PyTorch; see `tests/python/read_checkpoint.py`).
 //!
-//! Every intermediate size (6×28×28, 6×14×14, 16×10×10, 16×5×5, 400) is computed by
-//! `#[derive(Network)]` at compile time: change `c2` to `Conv2d<6, 16, 3>` and `cargo check`
-//! reports that `d1` expects 400 features but `flat` outputs 576.
+//! The network is [`constnn::models::LeNet5`] (src/models/mod.rs): every intermediate size
+//! (6×28×28, 6×14×14, 16×10×10, 16×5×5, 400) is computed by `#[derive(Network)]` at compile
+//! time; change `c2` to `Conv2d<6, 16, 3>` there and `cargo check` reports that `d1` expects
+//! 400 features but `flat` outputs 576.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -21,49 +22,11 @@ use constnn::cli::{self, Args};
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::loss::Regularization;
+use constnn::models::LeNet5;
 use constnn::optim::LrSchedule;
 use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
-use rand::{SeedableRng, rngs::StdRng};
-
-/// LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, as in the course.
-#[derive(Network)]
-#[network(input = (1, 28, 28))]
-struct LeNet5 {
-    c1: Conv2d<1, 6, 5, 1, 2>,
-    r1: Relu,
-    p1: MaxPool2d<2>,
-    c2: Conv2d<6, 16, 5>,
-    r2: Relu,
-    p2: MaxPool2d<2>,
-    flat: Flatten,
-    d1: Dense<400, 120>,
-    r3: Relu,
-    d2: Dense<120, 84>,
-    r4: Relu,
-    out: Dense<84, 10>,
-}
-
-impl LeNet5 {
-    fn new(seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
-        Self {
-            c1: Conv2d::new(Init::He, &mut rng),
-            r1: Relu,
-            p1: MaxPool2d,
-            c2: Conv2d::new(Init::He, &mut rng),
-            r2: Relu,
-            p2: MaxPool2d,
-            flat: Flatten,
-            d1: Dense::new(Init::He, &mut rng),
-            r3: Relu,
-            d2: Dense::new(Init::He, &mut rng),
-            r4: Relu,
-            out: Dense::new(Init::Glorot, &mut rng),
-        }
-    }
-}
 
 type Digits = Images<1, 28, 28>;
 

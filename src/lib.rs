@@ -38,6 +38,7 @@
 //! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels | 1, 3 |
 //! | [`train`] | mini-batches, the training loop, evaluation, cost curves | 2 |
 //! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics | 3 |
+//! | [`models`] | LeNet-5, ready to train, fine-tune or load | 3, 4 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
 //! | [`search`] | random hyper-parameter search (log scales, rayon, ranked report) | 2 |
 //! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads | 3 |
@@ -59,6 +60,7 @@ pub mod kernel;
 pub mod layer;
 pub mod loss;
 pub mod metrics;
+pub mod models;
 pub mod optim;
 mod scalar;
 pub mod search;
