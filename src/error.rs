@@ -111,6 +111,15 @@ pub enum Error {
         /// Their names, sorted.
         tensors: Vec<String>,
     },
+    /// A layer named by the caller (to freeze, train or load) is not in the model, or has no
+    /// parameters.
+    #[error("no layer `{name}` with parameters in the model (layers with parameters: {})", .known.join(", "))]
+    UnknownLayer {
+        /// The name as given, e.g. `c3` or `base.c1`.
+        name: String,
+        /// The model's layers that have parameters, in visiting order.
+        known: Vec<String>,
+    },
 }
 
 /// `[6, 1, 5, 5]`.

@@ -28,7 +28,7 @@
 //! ```
 
 use super::state::State;
-use super::{Ewma, Optimizer, bias_correction};
+use super::{Ewma, Optimizer, Snapshot, bias_correction, restore_state};
 use crate::Scalar;
 use crate::layer::{Param, ParamKind, Params};
 
@@ -117,6 +117,20 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
     }
     fn set_learning_rate(&mut self, lr: f64) {
         self.cfg.lr = lr;
+    }
+    fn snapshot(&self) -> Snapshot<T> {
+        Snapshot {
+            kind: "Adam",
+            steps: self.t,
+            slots: &["v", "s"],
+            tensors: self.state.to_vecs(),
+        }
+    }
+    fn restore(&mut self, snapshot: Snapshot<T>) -> crate::Result<()> {
+        let steps = snapshot.steps;
+        restore_state(&mut self.state, "Adam", &["v", "s"], snapshot)?;
+        self.t = steps;
+        Ok(())
     }
 }
 

@@ -11,25 +11,32 @@
 //! | [`RmsProp`] | `s_dW = β·s_dW + (1 − β)·dW²`, `W := W − α·dW/(√s_dW + ε)` | 2, week 2 |
 //! | [`Adam`] | both, bias-corrected: `W := W − α·v̂_dW/(√ŝ_dW + ε)` | 2, week 2 |
 //!
+//! [`Frozen`] wraps any of them to leave chosen layers untouched (transfer learning), and
+//! every optimizer hands its state to training checkpoints through [`Optimizer::snapshot`].
+//!
 //! The averages are [`Ewma`]s. Momentum, RMSprop and Adam keep one buffer per parameter
 //! tensor, allocated on their first step; an optimizer therefore belongs to one model.
 
 mod adam;
 mod clip;
 mod ewma;
+mod frozen;
 mod lr_decay;
 mod momentum;
 mod rmsprop;
 mod sgd;
+mod snapshot;
 mod state;
 
 pub use adam::{Adam, AdamConfig};
 pub use clip::Clip;
 pub use ewma::{Ewma, bias_correction};
+pub use frozen::Frozen;
 pub use lr_decay::LrSchedule;
 pub use momentum::{Momentum, MomentumConfig};
 pub use rmsprop::{RmsProp, RmsPropConfig};
 pub use sgd::Sgd;
+pub use snapshot::Snapshot;
 
 use crate::Scalar;
 use crate::layer::{Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
@@ -42,6 +49,39 @@ pub trait Optimizer<T: Scalar> {
     fn learning_rate(&self) -> f64;
     /// Sets `α` (learning-rate decay does this between steps).
     fn set_learning_rate(&mut self, lr: f64);
+    /// The state carried from step to step (moving averages, step count), for a training
+    /// checkpoint ([`checkpoint::save_training`](crate::checkpoint::save_training)).
+    fn snapshot(&self) -> Snapshot<T>;
+    /// Restores a [`Optimizer::snapshot`]; the next step continues where the snapshot's
+    /// optimizer stopped.
+    ///
+    /// # Errors
+    /// [`Error::Data`](crate::Error::Data) when the snapshot is another optimizer's or holds
+    /// other buffers; the optimizer is then unchanged.
+    fn restore(&mut self, snapshot: Snapshot<T>) -> crate::Result<()>;
+    /// Whether [`Optimizer::step`] updates the parameter at `path` (its enclosing fields, then
+    /// its local name: `["c1", "weight"]`). Every parameter by default; [`Frozen`] says no for
+    /// the frozen layers.
+    fn updates(&self, _path: &[&str]) -> bool {
+        true
+    }
+}
+
+/// Restores `snapshot` into `state` after checking it is `kind`'s with buffers `slots`.
+fn restore_state<T: Scalar, const K: usize>(
+    state: &mut state::State<T, K>,
+    kind: &'static str,
+    slots: &[&str],
+    snapshot: Snapshot<T>,
+) -> crate::Result<()> {
+    snapshot
+        .check(kind, slots)
+        .map_err(|reason| crate::Error::Data {
+            what: "optimizer state".into(),
+            reason,
+        })?;
+    state.set_vecs(snapshot.tensors);
+    Ok(())
 }
 
 /// A parameter vector `θ` with its gradient, not part of any layer: lets [`minimize`] use the

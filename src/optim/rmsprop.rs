@@ -25,7 +25,7 @@
 //! ```
 
 use super::state::State;
-use super::{Ewma, Optimizer};
+use super::{Ewma, Optimizer, Snapshot, restore_state};
 use crate::Scalar;
 use crate::layer::{Param, Params};
 
@@ -87,6 +87,18 @@ impl<T: Scalar> Optimizer<T> for RmsProp<T> {
     }
     fn set_learning_rate(&mut self, lr: f64) {
         self.cfg.lr = lr;
+    }
+    fn snapshot(&self) -> Snapshot<T> {
+        Snapshot {
+            kind: "RmsProp",
+            steps: 0,
+            slots: &["s"],
+            tensors: self.state.to_vecs(),
+        }
+    }
+    fn restore(&mut self, snapshot: Snapshot<T>) -> crate::Result<()> {
+        restore_state(&mut self.state, "RmsProp", &["s"], snapshot)?;
+        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 //! With full-batch gradients this is batch gradient descent; fed mini-batch gradients it is
 //! mini-batch (stochastic) gradient descent.
 
-use super::Optimizer;
+use super::{Optimizer, Snapshot};
 use crate::Scalar;
 use crate::layer::{Param, Params};
 
@@ -35,6 +35,17 @@ impl<T: Scalar> Optimizer<T> for Sgd {
     }
     fn set_learning_rate(&mut self, lr: f64) {
         self.lr = lr;
+    }
+    fn snapshot(&self) -> Snapshot<T> {
+        Snapshot::stateless("Sgd")
+    }
+    fn restore(&mut self, snapshot: Snapshot<T>) -> crate::Result<()> {
+        snapshot
+            .check("Sgd", &[])
+            .map_err(|reason| crate::Error::Data {
+                what: "optimizer state".into(),
+                reason,
+            })
     }
 }
 

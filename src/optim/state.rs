@@ -24,6 +24,25 @@ impl<T, const K: usize> Default for State<T, K> {
 }
 
 impl<T: Scalar, const K: usize> State<T, K> {
+    /// The buffers, `[tensor][slot]`, for a [`Snapshot`](super::Snapshot).
+    pub(crate) fn to_vecs(&self) -> Vec<Vec<Vec<T>>> {
+        self.buffers.iter().map(|b| b.to_vec()).collect()
+    }
+
+    /// Replaces the buffers by `tensors` (`[tensor][slot]`, `K` slots each, as checked by
+    /// [`Snapshot::check`](super::Snapshot)); empty means "not started". The next step checks
+    /// them against the model as it checks a first step's.
+    pub(crate) fn set_vecs(&mut self, tensors: Vec<Vec<Vec<T>>>) {
+        self.started = !tensors.is_empty();
+        self.buffers = tensors
+            .into_iter()
+            .map(|slots| {
+                let mut it = slots.into_iter();
+                core::array::from_fn(|_| it.next().unwrap_or_default())
+            })
+            .collect();
+    }
+
     /// Calls `update(param, buffers)` for every parameter tensor of `model` in visiting order,
     /// allocating the buffers on the first call.
     ///
