@@ -15,6 +15,12 @@
 //!   with the model's dtype and shape, and that the file has no other tensor, before it
 //!   writes any value into the model. On error the model is unchanged.
 //!
+//! * [`load_layers`] / [`load_layers_renamed`] read chosen layers only, into a network that
+//!   shares them (transfer learning: a new head keeps its initialization).
+//! * [`save_training`] / [`load_training`] add the optimizer's state and the run's progress,
+//!   so training resumes where it stopped (`FitConfig::checkpoint` and `resume` do it per
+//!   epoch).
+//!
 //! ```
 //! use constnn::prelude::*;
 //! use constnn::checkpoint;
@@ -34,18 +40,23 @@
 //!
 //! [safetensors]: https://huggingface.co/docs/safetensors
 
+mod decode;
 mod guard;
+mod layers;
+mod training;
 mod walk;
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use safetensors::{Dtype, SafeTensors, View};
+use safetensors::{Dtype, View};
 
 use crate::layer::{ParamShape, Params};
 use crate::{Error, Result, Scalar};
-use walk::{Lister, Writer};
+use decode::decode_into;
+pub use layers::{load_layers, load_layers_renamed};
+pub use training::{Progress, load_training, save_training};
+use walk::Lister;
 
 /// The path named in the errors of [`save_bytes`] and [`load_bytes`].
 pub const MEMORY: &str = "<memory>";
@@ -115,18 +126,30 @@ fn checkpoint_error(path: &Path, reason: String) -> Error {
 }
 
 fn encode<T: Scalar, M: Params<T> + ?Sized>(model: &M, path: &Path) -> Result<Vec<u8>> {
+    serialize(encoded(model, path)?, None, path)
+}
+
+/// Every tensor of `model` (parameters and buffers) under its full name, encoded.
+fn encoded<T: Scalar, M: Params<T> + ?Sized>(
+    model: &M,
+    path: &Path,
+) -> Result<Vec<(String, Encoded)>> {
     let dtype = dtype_of::<T>(path)?;
     let mut lister = Lister::new(|name, shape: ParamShape, values: &[T]| {
-        let tensor = Encoded {
-            dtype,
-            shape: shape.dims().to_vec(),
-            data: to_bytes(values, dtype),
-        };
-        (name, tensor)
+        (name, Encoded::new(dtype, shape, values))
     });
     model.visit_ref(&mut lister);
-    let tensors = lister.finish(path)?;
-    safetensors::serialize(tensors, None)
+    lister.finish(path)
+}
+
+/// The safetensors bytes of `tensors`, with `metadata` in the header.
+fn serialize(
+    tensors: Vec<(String, Encoded)>,
+    metadata: Option<Vec<(String, String)>>,
+    path: &Path,
+) -> Result<Vec<u8>> {
+    let metadata = metadata.map(|m| m.into_iter().collect());
+    safetensors::serialize(tensors, metadata)
         .map_err(|e| checkpoint_error(path, format!("cannot encode the checkpoint: {e}")))
 }
 
@@ -135,6 +158,16 @@ struct Encoded {
     dtype: Dtype,
     shape: Vec<usize>,
     data: Vec<u8>,
+}
+
+impl Encoded {
+    fn new<T: Scalar>(dtype: Dtype, shape: ParamShape, values: &[T]) -> Self {
+        Self {
+            dtype,
+            shape: shape.dims().to_vec(),
+            data: to_bytes(values, dtype),
+        }
+    }
 }
 
 impl View for Encoded {
@@ -152,84 +185,6 @@ impl View for Encoded {
     }
 }
 
-fn decode_into<T: Scalar, M: Params<T> + ?Sized>(
-    model: &mut M,
-    bytes: &[u8],
-    path: &Path,
-) -> Result<()> {
-    let dtype = dtype_of::<T>(path)?;
-    if let Some(offset) = guard::offset_beyond_end(bytes) {
-        let len = bytes.len();
-        let e = format!("data offset {offset} beyond the end of the file ({len} bytes)");
-        return Err(unreadable(path, &e));
-    }
-    let file = SafeTensors::deserialize(bytes).map_err(|e| unreadable(path, &e))?;
-    // What the model expects: (full name, shape), in visiting order.
-    let mut lister = Lister::new(|name, shape: ParamShape, _: &[T]| (name, shape));
-    model.visit_ref(&mut lister);
-    let wanted = lister.finish(path)?;
-
-    let at = |tensor: &str| (path.to_path_buf(), tensor.to_string());
-    let mut staged: BTreeMap<String, Vec<T>> = BTreeMap::new();
-    for (name, shape) in wanted {
-        let Ok(view) = file.tensor(&name) else {
-            let (path, tensor) = at(&name);
-            return Err(Error::CheckpointMissing { path, tensor });
-        };
-        if view.dtype() != dtype {
-            let (path, tensor) = at(&name);
-            return Err(Error::CheckpointDtype {
-                path,
-                tensor,
-                expected: dtype.to_string(),
-                found: view.dtype().to_string(),
-            });
-        }
-        if view.shape() != shape.dims() {
-            let (path, tensor) = at(&name);
-            return Err(Error::CheckpointShape {
-                path,
-                tensor,
-                expected: shape.dims().to_vec(),
-                found: view.shape().to_vec(),
-            });
-        }
-        // Same shape and dtype, and safetensors checked the byte count against them, so
-        // this has `shape.len()` values: as many as the model's slice (`Lister` checked).
-        let _ = staged.insert(name, from_bytes(view.data(), dtype));
-    }
-    let mut extra: Vec<String> = file
-        .names()
-        .into_iter()
-        .filter(|n| !staged.contains_key(*n))
-        .map(str::to_string)
-        .collect();
-    if !extra.is_empty() {
-        extra.sort();
-        return Err(Error::CheckpointExtra {
-            path: path.to_path_buf(),
-            tensors: extra,
-        });
-    }
-
-    // Everything checked: now write. `visit` reports the tensors `visit_ref` did.
-    let mut writer = Writer::new(staged);
-    model.visit(&mut writer);
-    debug_assert!(
-        writer.is_done(),
-        "visit and visit_ref report different tensors"
-    );
-    Ok(())
-}
-
-fn unreadable(path: &Path, e: &dyn core::fmt::Display) -> Error {
-    let path: PathBuf = path.to_path_buf();
-    Error::Checkpoint {
-        path,
-        reason: format!("not a readable safetensors checkpoint (truncated or corrupt?): {e}"),
-    }
-}
-
 /// Little-endian bytes of `values` as `dtype` (`F32` or `F64`, the dtype of `T`: exact).
 fn to_bytes<T: Scalar>(values: &[T], dtype: Dtype) -> Vec<u8> {
     let mut out = Vec::with_capacity(values.len() * 8);
@@ -243,23 +198,7 @@ fn to_bytes<T: Scalar>(values: &[T], dtype: Dtype) -> Vec<u8> {
     out
 }
 
-/// The inverse of [`to_bytes`]; `data.len()` is a multiple of the element size (safetensors
-/// checked it against the shape).
-fn from_bytes<T: Scalar>(data: &[u8], dtype: Dtype) -> Vec<T> {
-    if dtype == Dtype::F32 {
-        data.chunks_exact(4)
-            .map(|c| T::of(f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]]))))
-            .collect()
-    } else {
-        data.chunks_exact(8)
-            .map(|c| {
-                let mut b = [0; 8];
-                b.copy_from_slice(c);
-                T::of(f64::from_le_bytes(b))
-            })
-            .collect()
-    }
-}
-
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transfer_tests;

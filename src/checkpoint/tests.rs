@@ -3,6 +3,8 @@ use crate::layer::{BufferRef, ParamRef, VisitorRef};
 use crate::optim::{Adam, AdamConfig, Free, Optimizer};
 use crate::prelude::*;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
+use safetensors::SafeTensors;
+use std::path::PathBuf;
 
 /// A network with every kind of tensor: convolution, 2-D and 1-D batch norm (with running
 /// statistics), dense. Input 1×4×4; the 3×3 convolution with padding 1 keeps 4×4, so

@@ -1,5 +1,7 @@
 //! The settings of a training run ([`fit`](super::fit)).
 
+use std::path::PathBuf;
+
 use crate::loss::Regularization;
 use crate::optim::{Clip, LrSchedule};
 
@@ -23,6 +25,17 @@ pub struct FitConfig {
     /// Stop when the dev cost has not improved for this many epochs, and restore the
     /// parameters of the best epoch (needs a dev set). Default none.
     pub early_stopping: Option<usize>,
+    /// Write a training checkpoint here after every epoch, atomically: the model, the
+    /// optimizer's state and the run's progress
+    /// ([`checkpoint::save_training`](crate::checkpoint::save_training)). Default none.
+    pub checkpoint: Option<PathBuf>,
+    /// When [`FitConfig::checkpoint`] names an existing file, start from it: load the model
+    /// and the optimizer's state, and continue after the epochs it completed. The skipped
+    /// epochs' shuffles are replayed and the decay schedule continues from the saved step, so
+    /// the run takes the same steps as one that never stopped (a network with dropout draws
+    /// other masks: its random generator is not saved). The returned history covers the
+    /// resumed epochs only. Default `false`.
+    pub resume: bool,
 }
 
 impl Default for FitConfig {
@@ -36,6 +49,8 @@ impl Default for FitConfig {
             schedule: None,
             clip: None,
             early_stopping: None,
+            checkpoint: None,
+            resume: false,
         }
     }
 }
