@@ -31,7 +31,7 @@
 //! | [`kernel`] | GEMM, im2col convolution, pooling: AVX2/AVX-512 by runtime dispatch, scalar reference | — |
 //! | [`activation`] | sigmoid, tanh, ReLU, leaky ReLU, softmax | 1 |
 //! | [`layer`] | `Layer<X, Y>`, train/eval as types, `Dense`, `Conv2d`, pooling, `Flatten`, dropout, batch norm | 1, 2, 4 |
-//! | [`loss`] | binary and categorical cross-entropy from logits, MSE | 1, 2 |
+//! | [`loss`] | binary and categorical cross-entropy from logits, MSE, multi-task with unknown labels | 1, 2, 3 |
 //! | [`optim`] | gradient descent, momentum, RMSprop, Adam, EWMA, decay, clipping, `minimize` | 1, 2 |
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
 //! | [`shape`] | compile-time shape rules and their messages | — |

@@ -11,6 +11,7 @@
 //! | [`criterion`] | one optimizing metric (`maximize`/`minimize`), satisficing constraints `metric ≤ t`, `metric ≥ t` | week 1 |
 //! | [`model_selection`] | `argmax` of one optimizing metric over the models meeting every satisficing constraint | week 1 |
 //! | [`ranking`] | the ranked candidates, feasible first, with violated constraints named | week 1 |
+//! | [`task_accuracy`] | per task `j`: right / known labels, `?` (NaN) ignored | week 2, multi-task learning |
 //!
 //! ```
 //! use constnn::metrics::{ConfusionMatrix, Constraint, Criterion, ModelScore, accuracy, select_best};
@@ -49,6 +50,7 @@ pub mod confusion_matrix;
 pub mod criterion;
 pub mod model_selection;
 pub mod ranking;
+pub mod task_accuracy;
 
 pub use accuracy::{accuracy, binary_accuracy, binary_predictions};
 pub use classification_report::ClassificationReport;
@@ -56,3 +58,4 @@ pub use confusion_matrix::{Confusion, ConfusionMatrix};
 pub use criterion::{Bound, Constraint, Criterion, Goal};
 pub use model_selection::{ModelScore, select_best};
 pub use ranking::{RankedModel, Ranking, Violation};
+pub use task_accuracy::{TaskAccuracy, TaskScore};
