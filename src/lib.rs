@@ -37,7 +37,7 @@
 //! | [`shape`] | compile-time shape rules and their messages | — |
 //! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels | 1, 3 |
 //! | [`train`] | mini-batches, the training loop, evaluation, cost curves | 2 |
-//! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics | 3 |
+//! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics, bias / variance / data-mismatch report, error-analysis tables, per-task accuracy | 3 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
 //! | [`search`] | random hyper-parameter search (log scales, rayon, ranked report) | 2 |
 //! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads | 3 |
