@@ -35,7 +35,7 @@
 //! | [`optim`] | gradient descent, momentum, RMSprop, Adam, EWMA, decay, clipping, `minimize` | 1, 2 |
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
 //! | [`shape`] | compile-time shape rules and their messages | — |
-//! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels | 1, 3 |
+//! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels, image augmentation | 1, 3, 4 |
 //! | [`train`] | mini-batches, the training loop, evaluation, cost curves | 2 |
 //! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics, bias / variance / data-mismatch report, error-analysis tables, per-task accuracy | 3 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
