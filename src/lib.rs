@@ -31,17 +31,17 @@
 //! | [`kernel`] | GEMM, im2col convolution, pooling: AVX2/AVX-512 by runtime dispatch, scalar reference | — |
 //! | [`activation`] | sigmoid, tanh, ReLU, leaky ReLU, softmax | 1 |
 //! | [`layer`] | `Layer<X, Y>`, train/eval as types, `Dense`, `Conv2d`, pooling, `Flatten`, dropout, batch norm | 1, 2, 4 |
-//! | [`loss`] | binary and categorical cross-entropy from logits, MSE | 1, 2 |
-//! | [`optim`] | gradient descent, momentum, RMSprop, Adam, EWMA, decay, clipping, `minimize` | 1, 2 |
+//! | [`loss`] | binary and categorical cross-entropy from logits, MSE, multi-task with unknown labels | 1, 2, 3 |
+//! | [`optim`] | gradient descent, momentum, RMSprop, Adam, EWMA, decay, clipping, `minimize`, frozen layers | 1, 2, 3 |
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
 //! | [`shape`] | compile-time shape rules and their messages | — |
-//! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels | 1, 3 |
+//! | [`data`] | CSV and IDX (MNIST) loading, standardization, splits, one-hot labels, image augmentation | 1, 3, 4 |
 //! | [`train`] | mini-batches, the training loop, evaluation, cost curves | 2 |
-//! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics | 3 |
+//! | [`metrics`] | accuracy, confusion matrix, precision/recall/F1, satisficing metrics, bias / variance / data-mismatch report, error-analysis tables, per-task accuracy | 3 |
 //! | [`models`] | LeNet-5, ready to train, fine-tune or load | 3, 4 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
 //! | [`search`] | random hyper-parameter search (log scales, rayon, ranked report) | 2 |
-//! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads | 3 |
+//! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads, partial loads for transfer learning, training checkpoints for resuming | 3 |
 
 #![deny(unsafe_code)]
 

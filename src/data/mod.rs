@@ -13,6 +13,7 @@
 //! * [`Split`]: the fixed "mod 5" train/test split, a seeded shuffled train/dev/test split, a
 //!   seeded dev hold-out from a fixed training set, and a train-dev set.
 //! * [`idx`], [`Mnist`]: IDX files (gzipped or plain) and the MNIST digits as `X: 784 × m`.
+//! * [`augment`]: seeded random shifts, rotations (bilinear) and noise for image batches.
 //! * [`fmt_sig`]: numbers with a fixed count of significant digits, for cost traces.
 //!
 //! ```no_run
@@ -32,6 +33,7 @@
 //! # }
 //! ```
 
+pub mod augment;
 pub mod csv;
 pub mod idx;
 pub mod label;

@@ -9,11 +9,13 @@
 mod binary_cross_entropy;
 mod cross_entropy;
 mod mse;
+mod multi_task;
 mod regularization;
 
 pub use binary_cross_entropy::BinaryCrossEntropy;
 pub use cross_entropy::SoftmaxCrossEntropy;
 pub use mse::MeanSquaredError;
+pub use multi_task::MultiTask;
 pub use regularization::Regularization;
 
 use crate::tensor::Tensor;

@@ -11,6 +11,9 @@
 //! | [`criterion`] | one optimizing metric (`maximize`/`minimize`), satisficing constraints `metric ≤ t`, `metric ≥ t` | week 1 |
 //! | [`model_selection`] | `argmax` of one optimizing metric over the models meeting every satisficing constraint | week 1 |
 //! | [`ranking`] | the ranked candidates, feasible first, with violated constraints named | week 1 |
+//! | [`bias_variance`] | avoidable bias `= train − human`, variance `= train-dev − train`, data mismatch `= dev − train-dev`, overfitting to dev `= test − dev` | weeks 1, 2 |
+//! | [`error_analysis`] | misclassified dev examples per tag: share of the errors (the ceiling), error if fixed, mislabeled as a tag | week 2 |
+//! | [`task_accuracy`] | per task `j`: right / known labels, `?` (NaN) ignored | week 2, multi-task learning |
 //!
 //! ```
 //! use constnn::metrics::{ConfusionMatrix, Constraint, Criterion, ModelScore, accuracy, select_best};
@@ -44,15 +47,21 @@
 //! ```
 
 pub mod accuracy;
+pub mod bias_variance;
 pub mod classification_report;
 pub mod confusion_matrix;
 pub mod criterion;
+pub mod error_analysis;
 pub mod model_selection;
 pub mod ranking;
+pub mod task_accuracy;
 
 pub use accuracy::{accuracy, binary_accuracy, binary_predictions};
+pub use bias_variance::{BiasVariance, Gap};
 pub use classification_report::ClassificationReport;
 pub use confusion_matrix::{Confusion, ConfusionMatrix};
 pub use criterion::{Bound, Constraint, Criterion, Goal};
+pub use error_analysis::{ErrorAnalysis, MISLABELED, TagRow};
 pub use model_selection::{ModelScore, select_best};
 pub use ranking::{RankedModel, Ranking, Violation};
+pub use task_accuracy::{TaskAccuracy, TaskScore};
