@@ -129,8 +129,8 @@ fn train_run(
         x.batch_size()
     );
     for epoch in 1..=epochs {
-        // One epoch per call, each with its own shuffle; `fit`'s own per-epoch line reports the
-        // argmax accuracy of a softmax, which means nothing for independent tasks.
+        // One epoch per call, each with its own shuffle, to print the dev accuracy of every
+        // task after it (`fit`'s own figures are the accuracy over all known labels).
         let cfg = FitConfig {
             epochs: 1,
             batch_size: 64,

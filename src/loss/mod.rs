@@ -19,6 +19,7 @@ pub use multi_task::MultiTask;
 pub use regularization::Regularization;
 
 use crate::tensor::Tensor;
+use crate::train::Classify;
 
 /// A cost over a batch of predictions `ŷ` and labels `y` of the same shape.
 pub trait Loss<X: Tensor> {
@@ -27,6 +28,16 @@ pub trait Loss<X: Tensor> {
 
     /// `J`, and `d ← ∂L⁽ⁱ⁾/∂ŷ⁽ⁱ⁾` per sample (resized to the batch).
     fn cost_and_grad(&self, yhat: &X, y: &X, d: &mut X) -> X::Elem;
+
+    /// `(correct, counted)` predictions of a batch, for the accuracy that training and
+    /// evaluation report: by default one class per sample ([`Classify`]), so `counted` is
+    /// the batch size; a multi-task loss counts each known label.
+    fn count_correct(&self, yhat: &X, y: &X) -> (usize, usize)
+    where
+        X: Classify,
+    {
+        (yhat.count_correct(y), yhat.batch_size())
+    }
 }
 
 /// Asserts that predictions and labels have the same batch size (the feature widths are

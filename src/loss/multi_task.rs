@@ -89,6 +89,19 @@ impl<const C: usize, T: Scalar> Loss<Batch<C, T>> for MultiTask {
         }
         self.cost(z, y)
     }
+
+    /// Each known label counts once: correct when `z > 0` (`σ(z) > ½`) agrees with it.
+    fn count_correct(&self, z: &Batch<C, T>, y: &Batch<C, T>) -> (usize, usize) {
+        let known = z
+            .as_slice()
+            .iter()
+            .zip(y.as_slice())
+            .filter(|&(_, &y)| !y.is_nan());
+        known.fold((0, 0), |(correct, counted), (&z, &y)| {
+            let right = (z > T::zero()) == (y > T::of(0.5));
+            (correct + usize::from(right), counted + 1)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +189,19 @@ mod tests {
         // …and binary cross-entropy on a `?` is NaN, the failure the mask avoids.
         let (z, y) = hand_case();
         assert!(BinaryCrossEntropy.cost(&z, &y).is_nan());
+    }
+
+    #[test]
+    fn accuracy_counts_known_labels_only() {
+        // Hand case: z = [[2, −1, 0.5], [−3, 1, −0.5]] against y = [[1, 1, 0], [0, ?, 1]]:
+        // task 1: 2 > 0 ✓, −1 ✗, 0.5 ✗; task 2: −3 ✓, ?, −0.5 ✗ → 2 correct of 5 known.
+        let z = Batch::<2, f64>::from_rows(3, &[&[2.0, -1.0, 0.5], &[-3.0, 1.0, -0.5]]);
+        let y = MultiTask::labels::<2, f64>(&[
+            [Some(true), Some(false)],
+            [Some(true), None],
+            [Some(false), Some(true)],
+        ]);
+        assert_eq!(MultiTask.count_correct(&z, &y), (2, 5));
     }
 
     #[test]

@@ -32,19 +32,20 @@ where
         Y::default(),
         N::Cache::default(),
     );
-    let (mut total, mut correct) = (0.0, 0);
+    let (mut total, mut correct, mut counted) = (0.0, 0, 0);
     let idx: Vec<usize> = (0..m).collect();
     for chunk in idx.chunks(batch.max(1)) {
         x.gather_into(chunk, &mut xb);
         y.gather_into(chunk, &mut yb);
         net.forward::<Eval>(&xb, &mut out, &mut cache);
         total += loss.cost(&out, &yb).as_f64() * chunk.len() as f64;
-        correct += out.count_correct(&yb);
+        let (c, n) = loss.count_correct(&out, &yb);
+        (correct, counted) = (correct + c, counted + n);
     }
     let m = m.max(1) as f64;
     Evaluation {
         cost: total / m,
-        accuracy: correct as f64 / m,
+        accuracy: correct as f64 / counted.max(1) as f64,
     }
 }
 

@@ -140,7 +140,7 @@ where
         bar.reset();
         bar.set_prefix(format!("epoch {epoch}/{}", cfg.epochs));
         let start = Instant::now();
-        let (mut total, mut correct) = (0.0, 0);
+        let (mut total, mut correct, mut counted) = (0.0, 0, 0);
         for (t, idx) in plan.iter().enumerate() {
             let step = steps_before + history.costs.len() + 1;
             if let Some(s) = &cfg.schedule {
@@ -163,7 +163,8 @@ where
             opt.step(net);
             history.costs.push(cost);
             total += cost * idx.len() as f64;
-            correct += out.count_correct(&yb);
+            let (c, n) = loss.count_correct(&out, &yb);
+            (correct, counted) = (correct + c, counted + n);
             bar.inc(1);
             if t % 16 == 0 {
                 bar.set_message(format!("cost {cost:.4}"));
@@ -172,7 +173,7 @@ where
         let seconds = start.elapsed().as_secs_f64();
         let train_eval = Evaluation {
             cost: total / m as f64,
-            accuracy: correct as f64 / m as f64,
+            accuracy: correct as f64 / counted.max(1) as f64,
         };
         let dev_eval = dev.map(|(dx, dy)| evaluate(net, loss, dx, dy, 1000));
         if cfg.verbose {
