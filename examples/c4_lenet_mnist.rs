@@ -14,7 +14,7 @@
 //! time; change `c2` to `Conv2d<6, 16, 3>` there and `cargo check` reports that `d1` expects
 //! 400 features but `flat` outputs 576.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -30,7 +30,7 @@ use constnn::train::{FitConfig, evaluate, fit};
 
 type Digits = Images<1, 28, 28>;
 
-const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>]";
+const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>]";
 const FLAGS: &[(&str, &str)] = &[
     ("--epochs", "passes over the training set (default 6)"),
     ("--batch", "mini-batch size (default 64)"),
@@ -48,6 +48,10 @@ const FLAGS: &[(&str, &str)] = &[
         "learning-rate decay per epoch, α = decay^epoch·α0 (default 1: none)",
     ),
     ("--l2", "L2 regularization λ (default 0)"),
+    (
+        "--checkpoint",
+        "training checkpoint written after every epoch; when the file exists, training resumes from it (default: none)",
+    ),
 ];
 
 fn run(args: &Args) -> Result<()> {
@@ -84,6 +88,13 @@ fn run(args: &Args) -> Result<()> {
     println!("{}", net.summary());
     let decay = args.positive("--decay", 1.0)?;
     let l2 = args.get("--l2", 0.0f64)?;
+    let checkpoint: Option<PathBuf> = match args.get("--checkpoint", String::new())? {
+        p if p.is_empty() => None,
+        p => Some(p.into()),
+    };
+    if let Some(p) = checkpoint.as_ref().filter(|p| p.exists()) {
+        println!("resuming from {}", p.display());
+    }
     let cfg = FitConfig {
         schedule: (decay != 1.0).then_some(LrSchedule::Exponential { base: decay }),
         regularization: if l2 > 0.0 {
@@ -95,6 +106,8 @@ fn run(args: &Args) -> Result<()> {
         batch_size: batch,
         seed,
         verbose: true,
+        checkpoint: checkpoint.clone(),
+        resume: true,
         ..FitConfig::default()
     };
     let mut opt = Adam::new(AdamConfig {
