@@ -5,57 +5,25 @@
 //! wrap and then reject the file). In a valid file every data offset is at most the file's
 //! length, so rejecting a larger one first changes no other outcome.
 //!
-//! The scan looks for the token `"data_offsets"` followed by `:` and `[`; inside a JSON
-//! string a quote is escaped (`\"`), so the token cannot match text inside a name.
+//! The header is decoded by safetensors' own `Metadata` deserializer (with `serde_json`, as
+//! `read_metadata` does), so the offsets checked are exactly the ones the parser will add:
+//! a key spelled with JSON escapes (`"data\u005foffsets"`) is the same key to both.
+//! `Metadata`'s own validation uses checked arithmetic only.
 
-/// The first data offset in the header of `bytes` larger than `bytes.len()`, if any.
-/// Bytes without a complete header pass (the parser reports those).
-pub(super) fn offset_beyond_end(bytes: &[u8]) -> Option<u128> {
+use safetensors::tensor::Metadata;
+
+/// The smallest data offset in the header of `bytes` larger than `bytes.len()`, if any.
+/// Bytes without a complete, well-formed header pass (the parser reports those).
+pub(super) fn offset_beyond_end(bytes: &[u8]) -> Option<usize> {
     let len_prefix: [u8; 8] = bytes.get(..8)?.try_into().ok()?;
     let n = usize::try_from(u64::from_le_bytes(len_prefix)).ok()?;
-    let header = bytes.get(8..8usize.checked_add(n)?)?;
-    const KEY: &[u8] = b"\"data_offsets\"";
-    let mut rest = header;
-    while let Some(at) = find(rest, KEY) {
-        rest = &rest[at + KEY.len()..];
-        let mut s = skip_ws(rest);
-        if s.first() != Some(&b':') {
-            continue;
-        }
-        s = skip_ws(&s[1..]);
-        if s.first() != Some(&b'[') {
-            continue;
-        }
-        s = &s[1..];
-        for _ in 0..2 {
-            s = skip_ws(s);
-            let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
-            let value = s[..digits].iter().try_fold(0u128, |v, &d| {
-                v.checked_mul(10)?.checked_add(u128::from(d - b'0'))
-            });
-            match value {
-                Some(v) if v <= bytes.len() as u128 => {}
-                // More than 38 digits: certainly beyond the end.
-                Some(v) => return Some(v),
-                None => return Some(u128::MAX),
-            }
-            s = skip_ws(&s[digits..]);
-            if s.first() != Some(&b',') {
-                break;
-            }
-            s = &s[1..];
-        }
-    }
-    None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn skip_ws(s: &[u8]) -> &[u8] {
-    let k = s.iter().take_while(|b| b.is_ascii_whitespace()).count();
-    &s[k..]
+    let header = core::str::from_utf8(bytes.get(8..8usize.checked_add(n)?)?).ok()?;
+    let metadata: Metadata = serde_json::from_str(header).ok()?;
+    // `Metadata` checked that the tensors' byte ranges are contiguous from 0, so the ends
+    // bound every offset.
+    let tensors = metadata.tensors();
+    let ends = tensors.values().map(|info| info.data_offsets.1);
+    ends.filter(|&end| end > bytes.len()).min()
 }
 
 #[cfg(test)]
@@ -86,6 +54,23 @@ mod tests {
              data offset 2305843009213693951 beyond the end of the file ({} bytes)",
             bytes.len()
         );
+        assert_eq!(err.to_string(), want);
+    }
+
+    #[test]
+    fn offsets_under_an_escaped_key_are_an_error_not_an_overflow() {
+        // The test above with the key spelled `"data\u005foffsets"`, which JSON reads as
+        // `data_offsets`: the former scan of the header's text for that token missed it, and
+        // the parser panicked again. The file is the crafted input on which the fuzz target
+        // fuzz/fuzz_targets/checkpoint.rs panicked before the fix.
+        let bytes = include_bytes!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/regressions/checkpoint/escaped-data-offsets-key.safetensors"
+        ));
+        assert!(bytes.windows(19).any(|w| w == br#""data\u005foffsets""#));
+        let err = load_bytes(&mut Dense::<2, 1>::zeros(), bytes).unwrap_err();
+        let want = "<memory>: not a readable safetensors checkpoint (truncated or corrupt?): \
+                    data offset 2305843009213693951 beyond the end of the file (894 bytes)";
         assert_eq!(err.to_string(), want);
     }
 }

@@ -15,6 +15,8 @@
 //! the header, so a header that claims four billion images in a 100-byte file is an
 //! [`Error::Idx`], not an out-of-memory abort.
 //!
+//! [`parse_images`] and [`parse_labels`] decode a file already in memory, with the same checks.
+//!
 //! The `_first` readers stop after `n` samples: they neither decompress nor check the rest
 //! of the file (including the gzip checksum at its end).
 //!
@@ -37,6 +39,9 @@ use std::path::{Path, PathBuf};
 
 use crate::tensor::Batch;
 use crate::{Error, Result, Scalar};
+
+mod parse;
+pub use parse::{parse_images, parse_labels};
 
 /// Magic number of an images file: unsigned bytes (`0x08`), three dimensions.
 pub const IMAGES_MAGIC: u32 = 0x0803;
@@ -200,7 +205,12 @@ pub(super) fn read_labels_counted(path: &Path, limit: Option<usize>) -> Result<(
 }
 
 fn read_images_limited(path: &Path, limit: Option<usize>) -> Result<Images> {
-    let (header, pixels) = decode(path, open(path)?, IMAGES, limit)?;
+    images_from(path, open(path)?, limit)
+}
+
+/// The images of `input`, an IDX images file named `path` in errors.
+fn images_from(path: &Path, input: impl BufRead, limit: Option<usize>) -> Result<Images> {
+    let (header, pixels) = decode(path, input, IMAGES, limit)?;
     let size = header.rows * header.cols;
     let len = match size {
         0 => limit.map_or(header.count, |n| n.min(header.count)),
