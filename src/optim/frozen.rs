@@ -8,6 +8,11 @@
 //! them. Layers are named by their field paths as in checkpoints (`c1`, `base.c1`; a full
 //! tensor name such as `out.bias` works too).
 //!
+//! Backward still computes the frozen layers' gradients (they are needed for nothing but
+//! cost the same time), and `FitConfig::clip` with [`Clip::Norm`](super::Clip::Norm)
+//! measures the norm over every gradient, frozen ones included; batch-norm layers keep
+//! updating their running statistics in `Train` mode even when frozen.
+//!
 //! ```
 //! use constnn::models::LeNet5;
 //! use constnn::layer::Param;
