@@ -24,7 +24,7 @@ use crate::prelude::*;
 /// LeNet-5 (LeCun et al. 1998) with ReLU and max pooling, as in the course:
 /// CONV(6@5×5, pad 2) → ReLU → MAXPOOL(2) → CONV(16@5×5) → ReLU → MAXPOOL(2) → FLATTEN(400)
 /// → FC120 → ReLU → FC84 → ReLU → FC10 (logits; train with
-/// [`SoftmaxCrossEntropy`](crate::loss::SoftmaxCrossEntropy)).
+/// [`SoftmaxCrossEntropy`]).
 ///
 /// The intermediate sizes 6×28×28, 6×14×14, 16×10×10, 16×5×5 and 400 are computed by the
 /// derive at compile time. Tensor names in checkpoints: `c1.weight`, `c1.bias`, `c2.*`,
