@@ -15,10 +15,16 @@
 mod dispatch;
 #[cfg(test)]
 mod isa_tests;
+mod packed;
 mod simd;
+mod split;
+mod view;
 
 pub(crate) use dispatch::usable;
-pub use dispatch::{nn_with, nt_with, parallel_threshold, tn_with};
+pub use dispatch::{
+    Op, choose, nn_split, nn_with, nt_split, nt_with, parallel_threshold, tn_split, tn_with,
+};
+pub use split::{INNER_MAX, Split};
 
 use core::ops::{Add, Mul};
 
