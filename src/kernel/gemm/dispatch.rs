@@ -5,7 +5,7 @@
 
 use super::packed::{self, Order, Rows};
 use super::simd::{self, Ld, Strided};
-use super::split::{self, Part, Split};
+use super::split::{self, INNER_MAX, Part, Split};
 use super::view::Out;
 use super::{Dims, Gemm, check_lens, nn_reference, nt_reference, tn_reference};
 use crate::kernel::isa::Isa;
@@ -46,12 +46,28 @@ pub enum Op {
     Tn,
 }
 
-/// How `op` on sizes `d` is shared when rayon's pool has two threads or more: by rows of `C`
-/// for products of at least [`parallel_threshold`] multiply-adds with at least 32 rows.
+/// How `op` on sizes `d` is shared when rayon's pool has two threads or more
+/// (`RAYON_NUM_THREADS=1` keeps everything on one thread), for products of at least
+/// [`parallel_threshold`] multiply-adds:
+/// * `nt` with a small `C` (at most [`INNER_MAX`] values) and a long `k`, as a convolution's
+///   `dW`, by halves of `k`;
+/// * by rows when `C` has at least 32 rows and no more columns than rows (each thread reads
+///   half of `A`; for `nt` a row split would pack all of `B` twice, so it goes by columns);
+/// * by columns when `C` has at least 128 (each half keeps whole 64-wide tiles);
+/// * else by rows if there are 32, else not at all.
 pub fn choose(op: Op, d: Dims) -> Split {
-    let _ = op; // the same rule for the three shapes
-    let big = d.m >= 32 && d.m * d.k * d.n >= parallel_threshold();
-    if big && rayon::current_num_threads() > 1 {
+    if d.m * d.k * d.n < parallel_threshold() || rayon::current_num_threads() < 2 {
+        return Split::None;
+    }
+    let inner = op == Op::Nt && d.m * d.n <= INNER_MAX && d.k >= 2 * packed::KC;
+    let tall = d.m >= 32 && d.m >= d.n && op != Op::Nt;
+    if inner {
+        Split::Inner
+    } else if tall {
+        Split::Rows
+    } else if d.n >= 128 {
+        Split::Cols
+    } else if d.m >= 32 {
         Split::Rows
     } else {
         Split::None

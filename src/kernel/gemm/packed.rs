@@ -127,9 +127,32 @@ fn transpose8(m: &[[f32; 8]; 8]) -> [[f32; 8]; 8] {
     t
 }
 
+/// One `MR × NR` tile at `(r0, s0)`: `acc[i][s] = Σ_p Y(r0 + i, p0 + p)·panel[p][s]`, then
+/// its first `w` lanes go to `out` as `C ← α·acc + β·C`, turned around when `TURNED` (a
+/// constant, so the direct store needs no copy of `acc` in memory).
+#[inline(always)]
+fn tile<const MR: usize, const NR: usize, const TURNED: bool>(
+    (y, r0, p0): (Rows, usize, usize),
+    panel: &[[f32; NR]],
+    out: &mut Out,
+    (s0, w): (usize, usize),
+    ab: (f32, f32),
+) {
+    let acc = sums::<MR, NR>(y, (r0, p0), panel);
+    if TURNED {
+        put_turned(&acc, out, (r0, s0, w), ab);
+    } else {
+        for (i, acc_i) in acc.iter().enumerate() {
+            for (o, &x) in out.row(r0 + i, s0, w).iter_mut().zip(acc_i) {
+                store(x, ab.0, ab.1, o);
+            }
+        }
+    }
+}
+
 /// `acc[i][s] = Σ_p Y(r0 + i, p0 + p)·panel[p][s]`.
 #[inline(always)]
-fn tile<const MR: usize, const NR: usize>(
+fn sums<const MR: usize, const NR: usize>(
     y: Rows,
     (r0, p0): (usize, usize),
     panel: &[[f32; NR]],
@@ -151,43 +174,27 @@ fn tile<const MR: usize, const NR: usize>(
     acc
 }
 
-/// Writes the first `w` lanes of a tile at `(r0, s0)` into `out` (turned around when
-/// `order` is `Transposed`).
+/// Stores lane `s < w` of row `i` of a tile at `C(s0 + s, r0 + i)`.
 #[inline(always)]
-fn put<const MR: usize, const NR: usize>(
+fn put_turned<const MR: usize, const NR: usize>(
     acc: &[[f32; NR]; MR],
     out: &mut Out,
     (r0, s0, w): (usize, usize, usize),
-    order: Order,
     (alpha, beta): (f32, f32),
 ) {
-    match order {
-        Order::Direct => {
-            for (i, acc_i) in acc.iter().enumerate() {
-                for (o, &x) in out.row(r0 + i, s0, w).iter_mut().zip(acc_i) {
-                    store(x, alpha, beta, o);
-                }
-            }
-        }
-        Order::Transposed => {
-            for s in 0..w {
-                for (o, acc_i) in out.row(s0 + s, r0, MR).iter_mut().zip(acc) {
-                    store(acc_i[s], alpha, beta, o);
-                }
-            }
+    for s in 0..w {
+        for (o, acc_i) in out.row(s0 + s, r0, MR).iter_mut().zip(acc) {
+            store(acc_i[s], alpha, beta, o);
         }
     }
 }
 
 /// Rows `s0..s0 + w` of `X` (`w ≤ NR`) against all of `Y`, over all of `k`.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)] // a BLAS-style macrokernel: sizes, operands, offsets
-fn panel<const MR: usize, const NR: usize>(
-    k: usize,
-    ab: (f32, f32),
+fn panel<const MR: usize, const NR: usize, const TURNED: bool>(
+    (k, ab): (usize, (f32, f32)),
     (y, x): (Rows, Rows),
     out: &mut Out,
-    order: Order,
     (s0, w): (usize, usize),
     buf: &mut [f32; KC * WMAX],
 ) {
@@ -198,54 +205,60 @@ fn panel<const MR: usize, const NR: usize>(
         let panel = &mut chunks[..kc];
         pack::<NR>(x, (s0, w), p0, panel);
         let ab = (ab.0, if p0 == 0 { ab.1 } else { 1.0 });
+        let sw = (s0, w);
         let mut r0 = 0;
         while r0 + MR <= y.rows {
-            let acc = tile::<MR, NR>(y, (r0, p0), panel);
-            put(&acc, out, (r0, s0, w), order, ab);
+            tile::<MR, NR, TURNED>((y, r0, p0), panel, out, sw, ab);
             r0 += MR;
         }
         if MR > 4 && r0 + 4 <= y.rows {
-            put(
-                &tile::<4, NR>(y, (r0, p0), panel),
-                out,
-                (r0, s0, w),
-                order,
-                ab,
-            );
+            tile::<4, NR, TURNED>((y, r0, p0), panel, out, sw, ab);
             r0 += 4;
         }
         // Fewer than 4 rows left (MR ≤ 8).
         match y.rows - r0 {
             0 => {}
-            1 => put(
-                &tile::<1, NR>(y, (r0, p0), panel),
-                out,
-                (r0, s0, w),
-                order,
-                ab,
-            ),
-            2 => put(
-                &tile::<2, NR>(y, (r0, p0), panel),
-                out,
-                (r0, s0, w),
-                order,
-                ab,
-            ),
-            _ => put(
-                &tile::<3, NR>(y, (r0, p0), panel),
-                out,
-                (r0, s0, w),
-                order,
-                ab,
-            ),
+            1 => tile::<1, NR, TURNED>((y, r0, p0), panel, out, sw, ab),
+            2 => tile::<2, NR, TURNED>((y, r0, p0), panel, out, sw, ab),
+            _ => tile::<3, NR, TURNED>((y, r0, p0), panel, out, sw, ab),
         }
         p0 += kc;
     }
 }
 
-/// The whole product `Y·Xᵀ` (or its transpose) with panels `W1` wide, narrowing to `W2` and
-/// `W3` for the last rows of `X` so little of a panel is padding. Panels `W3` wide (one
-/// vector) run `MR3` rows of `Y` per tile, so enough FMAs are in flight.
+/// All panels of `X`: `W1` wide, narrowing to `W2` and `W3` for the last rows so little of a
+/// panel is padding; panels `W3` wide (one vector) run `MR3` rows of `Y` per tile, so enough
+/// FMAs are in flight.
+#[inline(always)]
+fn panels<
+    const MR: usize,
+    const MR3: usize,
+    const W: usize,
+    const W2: usize,
+    const W3: usize,
+    const TURNED: bool,
+>(
+    kab: (usize, (f32, f32)),
+    (y, x): (Rows, Rows),
+    out: &mut Out,
+) {
+    let mut buf = [0f32; KC * WMAX];
+    let mut s0 = 0;
+    while s0 < x.rows {
+        let rest = x.rows - s0;
+        let w = rest.min(W);
+        if rest > W2 {
+            panel::<MR, W, TURNED>(kab, (y, x), out, (s0, w), &mut buf);
+        } else if rest > W3 {
+            panel::<MR, W2, TURNED>(kab, (y, x), out, (s0, w), &mut buf);
+        } else {
+            panel::<MR3, W3, TURNED>(kab, (y, x), out, (s0, w), &mut buf);
+        }
+        s0 += w;
+    }
+}
+
+/// The whole product `Y·Xᵀ`, as `C` (`Direct`) or as `Cᵀ` (`Transposed`); see [`panels`].
 #[inline(always)]
 fn nt_body<const MR: usize, const MR3: usize, const W1: usize, const W2: usize, const W3: usize>(
     k: usize,
@@ -273,19 +286,9 @@ fn nt_body<const MR: usize, const MR3: usize, const W1: usize, const W2: usize, 
         }
         return;
     }
-    let mut buf = [0f32; KC * WMAX];
-    let mut s0 = 0;
-    while s0 < x.rows {
-        let rest = x.rows - s0;
-        let w = rest.min(W1);
-        if rest > W2 {
-            panel::<MR, W1>(k, ab, (y, x), out, order, (s0, w), &mut buf);
-        } else if rest > W3 {
-            panel::<MR, W2>(k, ab, (y, x), out, order, (s0, w), &mut buf);
-        } else {
-            panel::<MR3, W3>(k, ab, (y, x), out, order, (s0, w), &mut buf);
-        }
-        s0 += w;
+    match order {
+        Order::Direct => panels::<MR, MR3, W1, W2, W3, false>((k, ab), (y, x), out),
+        Order::Transposed => panels::<MR, MR3, W1, W2, W3, true>((k, ab), (y, x), out),
     }
 }
 
