@@ -22,12 +22,16 @@ impl Gemm for f32 {
     }
 }
 
-/// Products of at least this many multiply-adds (`m·k·n`), with at least 32 rows, are split
-/// over two threads when rayon's pool has more than one (`RAYON_NUM_THREADS=1` keeps
-/// everything on one thread). Below it the fork/join costs more than the second core saves;
-/// with fewer rows each half runs narrow tiles. Measured: W3 (128×784×64) 110 → 165 GFLOP/s.
+/// Products of fewer multiply-adds (`m·k·n`) than this stay on one thread: 2^19, about 9 µs
+/// of work at 115 GFLOP/s, against about 1 µs for a fork and join when the second core is
+/// free. Measured (AVX-512, each split against the unsplit product in the same process, the
+/// fastest of 9000 calls, on a machine shared with other jobs): at 2^18 nn 128×32×64 by rows
+/// 4.6 → 2.7 µs and nn 128×16×64 (2^17) 2.4 → 2.5 µs; at 2^19 nn 128×64×64 by rows 9.1 →
+/// 6.0 µs; nn 16×150×256 by columns 10.5 → 6.1 µs; nt 16×256×150 by halves of k 12.9 →
+/// 10.5 µs; at 2^20 nn 128×128×64 by rows 18.0 → 9.6 µs, nt 128×64×128 by columns 20.0 →
+/// 13.6 µs. (The previous threshold, 2^20, took W3 from 110 to 165 GFLOP/s.)
 pub const fn parallel_threshold() -> usize {
-    1 << 20
+    1 << 19
 }
 
 /// `isa` when this CPU has it, else the scalar path.
