@@ -46,7 +46,7 @@ pub(crate) struct Rows<'a> {
 /// Copies `X(s0 + s, p0 + p)` to `panel[p][s]` for `s < w`, `p < panel.len()`. Lanes `w..NR`
 /// keep older values: their sums are computed and never stored.
 ///
-/// Blocks of 8 × 8 are turned around in registers ([`transpose8`]); what is left of the
+/// Blocks of 8 × 8 are turned around in registers ([`turn8`]); what is left of the
 /// edges goes one value at a time.
 #[inline(always)]
 fn pack<const NR: usize>(x: Rows, (s0, w): (usize, usize), p0: usize, panel: &mut [[f32; NR]]) {
@@ -61,9 +61,7 @@ fn pack<const NR: usize>(x: Rows, (s0, w): (usize, usize), p0: usize, panel: &mu
                 v.copy_from_slice(&rows[r][p..p + B]);
                 v
             });
-            // SAFETY: `pack` is only inlined into `nt_avx2` and `nt_avx512`, whose callers
-            // detected AVX2 (and with it AVX).
-            let t = unsafe { transpose8(&block) };
+            let t = turn8(&block);
             for (dst, t_c) in panel[p..p + B].iter_mut().zip(&t) {
                 dst[s..s + B].copy_from_slice(t_c);
             }
@@ -80,6 +78,17 @@ fn pack<const NR: usize>(x: Rows, (s0, w): (usize, usize), p0: usize, panel: &mu
             dst[s] = v;
         }
     }
+}
+
+/// `t[c][r] = m[r][c]` for an 8 × 8 block: [`transpose8`] on x86-64, else element by element.
+#[inline(always)]
+fn turn8(m: &[[f32; 8]; 8]) -> [[f32; 8]; 8] {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `turn8` is only reached from `nt_avx2` and `nt_avx512` (through `pack`), whose
+    // callers detected AVX2 and with it AVX.
+    return unsafe { transpose8(m) };
+    #[cfg(not(target_arch = "x86_64"))]
+    return core::array::from_fn(|c| core::array::from_fn(|r| m[r][c]));
 }
 
 /// `t[c][r] = m[r][c]`: the 8 × 8 transpose in 24 AVX shuffles (unpack pairs of rows, shuffle
@@ -292,7 +301,7 @@ fn nt_body<const MR: usize, const MR3: usize, const W1: usize, const W2: usize, 
     }
 }
 
-/// `Y·Xᵀ` (see [`Order`]) with AVX-512 tiles 4 × 64, 4 × 32, 4 × 16.
+/// `Y·Xᵀ` (see [`Order`]) with AVX-512 tiles 4 × 64, 4 × 32 and 8 × 16.
 ///
 /// Callers must have detected AVX-512F, AVX2 and FMA (calling it is `unsafe` elsewhere).
 #[cfg(target_arch = "x86_64")]
@@ -301,7 +310,7 @@ pub(crate) fn nt_avx512(k: usize, ab: (f32, f32), yx: (Rows, Rows), out: &mut Ou
     nt_body::<4, 8, 64, 32, 16>(k, ab, yx, out, o)
 }
 
-/// `Y·Xᵀ` (see [`Order`]) with AVX2 tiles 4 × 16, 4 × 8.
+/// `Y·Xᵀ` (see [`Order`]) with AVX2 tiles 4 × 16 and 8 × 8.
 ///
 /// Callers must have detected AVX2 and FMA (calling it is `unsafe` elsewhere).
 #[cfg(target_arch = "x86_64")]
