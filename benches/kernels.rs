@@ -1,5 +1,6 @@
-//! Kernel benchmarks (DESIGN.md §4): W3 (dense 128×784 · 784×64, and the same layer's two
-//! backward products), W3s (16×16 matmul), W4 (conv forward) and W5 (max pooling).
+//! Kernel benchmarks (DESIGN.md §4): W1e (the element-wise steps of W1's hidden layer), W3
+//! (dense 128×784 · 784×64, and the same layer's two backward products), W3s (16×16 matmul),
+//! W4 (conv forward) and W5 (max pooling).
 //!
 //! `cargo bench --bench kernels`; criterion reports the time per call and, from the group's
 //! `Throughput`, FLOP/s (`Elements` = floating-point operations) or bytes/s (`Bytes` = input
@@ -14,10 +15,14 @@ mod common;
 use std::hint::black_box;
 
 use common::{
-    W3_DENSE, W3_NT, W3_TN, W3S_MATMUL, W4_CONV, W5_POOL, conv_flops, gemm_flops, pool_input_bytes,
-    seeded_vec,
+    BATCH, W3_DENSE, W3_NT, W3_TN, W3S_MATMUL, W4_CONV, W5_POOL, conv_flops, gemm_flops,
+    pool_input_bytes, seeded_vec,
 };
 use constnn::kernel::conv2d::{ConvDims, forward_reference as conv_reference};
+use constnn::kernel::eltwise::{
+    add_bias_reference, add_bias_with, relu_backward_reference, relu_backward_with, relu_reference,
+    relu_with, sum_rows_reference, sum_rows_with,
+};
 use constnn::kernel::gemm::{
     Dims, nn_reference, nn_with, nt_reference, nt_with, tn_reference, tn_with,
 };
@@ -87,6 +92,49 @@ fn w3_tn(c: &mut Criterion) {
         (tn_reference, "tn_reference"),
         W3_TN,
     );
+}
+
+/// W1e: the element-wise steps of W1's hidden layer (128 features × 64 samples): `Z + b`,
+/// `ReLU(Z)`, `dA ⊙ [Z > 0]` and `db = (1/m)·Σ dZ`, each on every ISA beside its reference.
+/// Throughput counts the 8192 values of `Z`.
+fn w1_eltwise(c: &mut Criterion) {
+    let (n, m) = (128, BATCH);
+    let (z, da, b) = (
+        seeded_vec(n * m, 9),
+        seeded_vec(n * m, 10),
+        seeded_vec(n, 11),
+    );
+    let (mut out, mut db) = (vec![0f32; n * m], vec![0f32; n]);
+    let mut g = c.benchmark_group("W1e eltwise 128x64");
+    g.throughput(Throughput::Elements((n * m) as u64));
+    for isa in Isa::available() {
+        let isa_name = isa.name();
+        g.bench_function(format!("add_bias_with {isa_name}"), |bench| {
+            bench.iter(|| add_bias_with(isa, black_box(&mut out), &b));
+        });
+        g.bench_function(format!("relu_with {isa_name}"), |bench| {
+            bench.iter(|| relu_with(isa, black_box(&z), &mut out));
+        });
+        g.bench_function(format!("relu_backward_with {isa_name}"), |bench| {
+            bench.iter(|| relu_backward_with(isa, black_box(&z), &da, &mut out));
+        });
+        g.bench_function(format!("sum_rows_with {isa_name}"), |bench| {
+            bench.iter(|| sum_rows_with(isa, 0.5, black_box(&z), &mut db));
+        });
+    }
+    g.bench_function("add_bias_reference (scalar)", |bench| {
+        bench.iter(|| add_bias_reference(black_box(&mut out[..]), &b));
+    });
+    g.bench_function("relu_reference (scalar)", |bench| {
+        bench.iter(|| relu_reference(black_box(&z[..]), &mut out));
+    });
+    g.bench_function("relu_backward_reference (scalar)", |bench| {
+        bench.iter(|| relu_backward_reference(black_box(&z[..]), &da, &mut out));
+    });
+    g.bench_function("sum_rows_reference (scalar)", |bench| {
+        bench.iter(|| sum_rows_reference(0.5, black_box(&z[..]), &mut db));
+    });
+    g.finish();
 }
 
 /// W3s: one `Matrix<16, 16>::matmul` per call (allocating its result, as user code would).
@@ -178,6 +226,6 @@ fn w5_maxpool(c: &mut Criterion) {
 }
 
 criterion_group!(
-    benches, w3_dense, w3_nt, w3_tn, w3s_matmul, w4_conv, w5_maxpool
+    benches, w1_eltwise, w3_dense, w3_nt, w3_tn, w3s_matmul, w4_conv, w5_maxpool
 );
 criterion_main!(benches);

@@ -14,6 +14,8 @@
 //! * W1's group holds, beside the library step, a hand-written step of the same network whose
 //!   three kinds of product are the scalar `kernel::gemm::{nn,nt,tn}_reference` (same
 //!   weights, same data; its first cost is checked against the library's before timing);
+//! * W1's group also runs the library step in a rayon pool of one thread, so the medians on
+//!   one and on all of the pool's threads read side by side;
 //! * for every group, the dispatched-vs-scalar comparison is this binary run twice:
 //!   `cargo bench --bench train_step` and `CONSTNN_ISA=scalar cargo bench --bench train_step`
 //!   (criterion then also reports the change from the previous run).
@@ -313,6 +315,18 @@ fn w1_mlp(c: &mut Criterion) {
     g.bench_function(
         format!("derive(Network) + Sgd, 64 samples ({})", isa_label()),
         |bench| rayon::scope(|_| bench.iter(|| step.train())),
+    );
+    // The same step in a pool of one thread, where no product splits.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    g.bench_function(
+        format!(
+            "derive(Network) + Sgd, 64 samples, 1 thread ({})",
+            isa_label()
+        ),
+        |bench| one.install(|| bench.iter(|| step.train())),
     );
     g.bench_function(
         "hand-written step on {nn,nt,tn}_reference (scalar), 64 samples",

@@ -1,12 +1,13 @@
 //! The element type of every tensor: `f32` for training, `f64` for gradient checking.
 //!
 //! [`Scalar`] is the one bound the crate puts on element types. It bundles `num_traits::Float`
-//! (the maths), the dense-product kernels of [`crate::kernel::gemm`] (so `f32` can take a SIMD
-//! path without the layers knowing), and the conversions the library needs.
+//! (the maths), the dense-product and element-wise kernels of [`crate::kernel`] (so `f32` can
+//! take a SIMD path without the layers knowing), and the conversions the library needs.
 
 use core::fmt::{Debug, Display};
 use core::iter::Sum;
 
+use crate::kernel::eltwise::EltwiseKernel;
 use crate::kernel::gemm::{Element, Gemm};
 use crate::kernel::pool2d::MaxPoolKernel;
 
@@ -15,6 +16,7 @@ pub trait Scalar:
     num_traits::Float
     + Gemm
     + Element
+    + EltwiseKernel
     + MaxPoolKernel
     + Default
     + Debug

@@ -31,6 +31,21 @@ pub trait Activation: Clone + core::fmt::Debug {
     fn f<T: Scalar>(&self, z: T) -> T;
     /// `g'(z)`, given both `z` and `a = g(z)` (each activation uses the cheaper one).
     fn df<T: Scalar>(&self, z: T, a: T) -> T;
+
+    /// `a = g(z)` over a whole tensor; an activation with a kernel (ReLU) overrides it.
+    fn f_all<T: Scalar>(&self, z: &[T], a: &mut [T]) {
+        for (a, &z) in a.iter_mut().zip(z) {
+            *a = self.f(z);
+        }
+    }
+
+    /// `dz = da ⊙ g'(z)` over a whole tensor; an activation with a kernel overrides it.
+    fn df_all<T: Scalar>(&self, (z, a): (&[T], &[T]), da: &[T], dz: &mut [T]) {
+        let zs = z.iter().zip(a).zip(da);
+        for (dz, ((&z, &a), &da)) in dz.iter_mut().zip(zs) {
+            *dz = da * self.df(z, a);
+        }
+    }
 }
 
 impl<A: Activation, X: Tensor> Layer<X, X> for A {
@@ -38,18 +53,17 @@ impl<A: Activation, X: Tensor> Layer<X, X> for A {
 
     fn forward<M: Mode>(&mut self, z: &X, a: &mut X, _: &mut ()) {
         a.set_batch_size(z.batch_size());
-        for (a, &z) in a.as_mut_slice().iter_mut().zip(z.as_slice()) {
-            *a = self.f(z);
-        }
+        self.f_all(z.as_slice(), a.as_mut_slice());
     }
 
     fn backward(&mut self, z: &X, a: &X, _: &mut (), da: &X, dz: Option<&mut X>) {
         let Some(dz) = dz else { return };
         dz.set_batch_size(z.batch_size());
-        let zs = z.as_slice().iter().zip(a.as_slice()).zip(da.as_slice());
-        for (dz, ((&z, &a), &da)) in dz.as_mut_slice().iter_mut().zip(zs) {
-            *dz = da * self.df(z, a);
-        }
+        self.df_all(
+            (z.as_slice(), a.as_slice()),
+            da.as_slice(),
+            dz.as_mut_slice(),
+        );
     }
 }
 

@@ -1,7 +1,12 @@
 //! ReLU `g(z) = max(0, z)`, `g'(z) = 1 if z > 0 else 0` (the value at 0 is taken as 0).
+//!
+//! On a whole tensor both run as the kernels [`EltwiseKernel::relu`] and
+//! [`EltwiseKernel::relu_backward`] (SIMD for f32).
 
 use super::Activation;
 use crate::Scalar;
+#[cfg(doc)]
+use crate::kernel::eltwise::EltwiseKernel;
 
 /// Rectified linear unit (the default hidden activation).
 #[derive(Clone, Copy, Debug, Default)]
@@ -14,6 +19,12 @@ impl Activation for Relu {
     }
     fn df<T: Scalar>(&self, z: T, _a: T) -> T {
         if z > T::zero() { T::one() } else { T::zero() }
+    }
+    fn f_all<T: Scalar>(&self, z: &[T], a: &mut [T]) {
+        T::relu(z, a);
+    }
+    fn df_all<T: Scalar>(&self, (z, _a): (&[T], &[T]), da: &[T], dz: &mut [T]) {
+        T::relu_backward(z, da, dz);
     }
 }
 

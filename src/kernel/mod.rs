@@ -9,6 +9,7 @@
 //! after [`isa::Isa`] has detected the features, each with a `SAFETY` comment.
 
 pub mod conv2d;
+pub mod eltwise;
 pub mod gemm;
 pub mod im2col;
 pub mod isa;

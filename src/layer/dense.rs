@@ -70,7 +70,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>, Bat
 
     fn forward<M: Mode>(&mut self, a_prev: &Batch<N_IN, T>, z: &mut Batch<N_OUT, T>, _: &mut ()) {
         self.w.matmul_batch_into(a_prev, z);
-        z.add_bias(&self.b);
+        T::add_bias(z.as_mut_slice(), self.b.as_slice());
     }
 
     fn backward(
@@ -83,7 +83,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>, Bat
     ) {
         let inv_m = T::one() / T::of(a_prev.batch_size().max(1) as f64);
         dz.matmul_t_into(inv_m, a_prev, &mut self.dw);
-        dz.sum_over_batch_into(inv_m, &mut self.db);
+        T::sum_rows(inv_m, dz.as_slice(), self.db.as_mut_slice());
         if let Some(da_prev) = da_prev {
             self.w.t_matmul_batch_into(dz, da_prev);
         }

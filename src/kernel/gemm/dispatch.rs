@@ -1,9 +1,13 @@
-//! The f32 products: the ISA chosen once ([`Isa::get`]) and, for large products, the rows of
-//! `C` split between two threads of rayon's pool (each half is an independent product on
-//! disjoint rows, so no synchronisation beyond the join). Small products stay on the
-//! calling thread, where a fork would cost more than it saves.
+//! The f32 products: the ISA chosen once ([`Isa::get`]) and, for large products, the work
+//! shared between two threads of rayon's pool as [`choose`] decides. Small products stay on
+//! the calling thread, where a fork would cost more than it saves. The scalar path is the
+//! reference body on one thread.
 
-use super::{Dims, Gemm, check_lens, nn_reference, nt_reference, simd, tn_reference};
+use super::packed::{self, Order, Rows};
+use super::simd::{self, Ld, Strided};
+use super::split::{self, INNER_MAX, Part, Split};
+use super::view::Out;
+use super::{Dims, Gemm, check_lens, nn_reference, nt_reference, tn_reference};
 use crate::kernel::isa::Isa;
 
 impl Gemm for f32 {
@@ -18,12 +22,16 @@ impl Gemm for f32 {
     }
 }
 
-/// Products of at least this many multiply-adds (`m·k·n`), with at least 32 rows, are split
-/// over two threads when rayon's pool has more than one (`RAYON_NUM_THREADS=1` keeps
-/// everything on one thread). Below it the fork/join costs more than the second core saves;
-/// with fewer rows each half runs narrow tiles. Measured: W3 (128×784×64) 110 → 165 GFLOP/s.
+/// Products of fewer multiply-adds (`m·k·n`) than this stay on one thread: 2^19, about 9 µs
+/// of work at 115 GFLOP/s, against about 1 µs for a fork and join when the second core is
+/// free. Measured (AVX-512, each split against the unsplit product in the same process, the
+/// fastest of 9000 calls, on a machine shared with other jobs): at 2^18 nn 128×32×64 by rows
+/// 4.6 → 2.7 µs and nn 128×16×64 (2^17) 2.4 → 2.5 µs; at 2^19 nn 128×64×64 by rows 9.1 →
+/// 6.0 µs; nn 16×150×256 by columns 10.5 → 6.1 µs; nt 16×256×150 by halves of k 12.9 →
+/// 10.5 µs; at 2^20 nn 128×128×64 by rows 18.0 → 9.6 µs, nt 128×64×128 by columns 20.0 →
+/// 13.6 µs. (The previous threshold, 2^20, took W3 from 110 to 165 GFLOP/s.)
 pub const fn parallel_threshold() -> usize {
-    1 << 20
+    1 << 19
 }
 
 /// `isa` when this CPU has it, else the scalar path.
@@ -31,79 +39,213 @@ pub(crate) fn usable(isa: Isa) -> Isa {
     isa.or_scalar()
 }
 
-/// Runs `body(rows, c_rows)` on the top and bottom halves of `C`'s `m` rows in parallel when
-/// the product is large, else once on all rows. `body` gets the first row and the rows' `C`.
-fn split_rows(d: Dims, c: &mut [f32], body: impl Fn(usize, usize, &mut [f32]) + Sync) {
-    let big =
-        d.m >= 32 && d.m * d.k * d.n >= parallel_threshold() && rayon::current_num_threads() > 1;
-    if !big {
-        body(0, d.m, c);
-        return;
+/// The three product shapes, for [`choose`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `A·B`.
+    Nn,
+    /// `A·Bᵀ`.
+    Nt,
+    /// `Aᵀ·B`.
+    Tn,
+}
+
+/// How `op` on sizes `d` is shared when rayon's pool has two threads or more
+/// (`RAYON_NUM_THREADS=1` keeps everything on one thread), for products of at least
+/// [`parallel_threshold`] multiply-adds:
+/// * `nt` with a small `C` (at most [`INNER_MAX`] values) and a long `k`, as a convolution's
+///   `dW`, by halves of `k`;
+/// * by rows when `C` has at least 32 rows and no more columns than rows (each thread reads
+///   half of `A`; for `nt` a row split would pack all of `B` twice, so it goes by columns);
+/// * by columns when `C` has at least 128 (each half keeps whole 64-wide tiles);
+/// * else by rows if there are 32, else not at all.
+pub fn choose(op: Op, d: Dims) -> Split {
+    if d.m * d.k * d.n < parallel_threshold() || rayon::current_num_threads() < 2 {
+        return Split::None;
     }
-    let half = d.m.div_ceil(2);
-    let (top, bottom) = c.split_at_mut(half * d.n);
-    rayon::join(|| body(0, half, top), || body(half, d.m - half, bottom));
+    let inner = op == Op::Nt && d.m * d.n <= INNER_MAX && d.k >= 2 * packed::KC;
+    let tall = d.m >= 32 && d.m >= d.n && op != Op::Nt;
+    if inner {
+        Split::Inner
+    } else if tall {
+        Split::Rows
+    } else if d.n >= 128 {
+        Split::Cols
+    } else if d.m >= 32 {
+        Split::Rows
+    } else {
+        Split::None
+    }
+}
+
+/// `s[off..]`, empty past the end (a share of a product with `k = 0` reads nothing).
+fn tail(s: &[f32], off: usize) -> &[f32] {
+    s.get(off..).unwrap_or(&[])
+}
+
+/// The `nn` body on one share: `A(i, p)` at `a[i·rs + p·cs]`, `B` `k × n` row-major.
+fn nn_part(isa: Isa, ab: (f32, f32), (a, rs, cs): Strided, (b, ldb): Ld, part: Part, c: Out) {
+    let mut c = c;
+    let (a, b) = (
+        (tail(a, part.i0 * rs + part.p0 * cs), rs, cs),
+        (tail(b, part.p0 * ldb + part.j0), ldb),
+    );
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
+        Isa::Avx512 => unsafe { simd::nn_avx512(part.d, ab, a, b, &mut c) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
+        Isa::Avx2 => unsafe { simd::nn_avx2(part.d, ab, a, b, &mut c) },
+        _ => unreachable!("the scalar path runs the reference"),
+    }
 }
 
 /// `C ← α·A·B + β·C` in f32 on the given ISA (tests and benches pick it; the `Gemm` impl uses
 /// [`Isa::get`]). An ISA the CPU lacks runs the scalar reference.
 pub fn nn_with(isa: Isa, d: Dims, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut [f32]) {
+    nn_split(isa, choose(Op::Nn, d), d, alpha, a, b, beta, c)
+}
+
+/// [`nn_with`] shared between two threads as `split` says.
+#[allow(clippy::too_many_arguments)] // BLAS-style: ISA, split, sizes, α, A, B, β, C
+pub fn nn_split(
+    isa: Isa,
+    split: Split,
+    d: Dims,
+    alpha: f32,
+    a: &[f32],
+    b: &[f32],
+    beta: f32,
+    c: &mut [f32],
+) {
     check_lens(d, a, b, c);
     let isa = usable(isa);
-    split_rows(d, c, |r0, rows, c| {
-        let (d, a) = (
-            Dims { m: rows, ..d },
-            (&a[r0 * d.k..(r0 + rows) * d.k], d.k, 1),
-        );
-        match isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { simd::nn_avx512(d, (alpha, beta), a, b, c) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { simd::nn_avx2(d, (alpha, beta), a, b, c) },
-            _ => nn_reference(d, alpha, a.0, b, beta, c),
-        }
+    if isa == Isa::Scalar {
+        return nn_reference(d, alpha, a, b, beta, c);
+    }
+    split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
+        nn_part(isa, (alpha, beta), (a, d.k, 1), (b, d.n), part, c)
     });
 }
 
 /// `C ← α·Aᵀ·B + β·C` in f32 on the given ISA (A is `k × m`).
 pub fn tn_with(isa: Isa, d: Dims, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut [f32]) {
+    tn_split(isa, choose(Op::Tn, d), d, alpha, a, b, beta, c)
+}
+
+/// [`tn_with`] shared between two threads as `split` says.
+#[allow(clippy::too_many_arguments)] // BLAS-style: ISA, split, sizes, α, A, B, β, C
+pub fn tn_split(
+    isa: Isa,
+    split: Split,
+    d: Dims,
+    alpha: f32,
+    a: &[f32],
+    b: &[f32],
+    beta: f32,
+    c: &mut [f32],
+) {
     check_lens(d, a, b, c);
     let isa = usable(isa);
     if isa == Isa::Scalar {
-        return tn_reference(d, alpha, a, b, beta, c); // one thread: its loop order needs all of A
+        return tn_reference(d, alpha, a, b, beta, c);
     }
-    let m_all = d.m;
-    split_rows(d, c, |r0, rows, c| {
-        // Rows r0.. of C are columns r0.. of A: A(i, p) = a[r0 + i + p·m].
-        let (dr, at) = (Dims { m: rows, ..d }, (&a[r0..], 1, m_all));
-        match isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { simd::nn_avx512(dr, (alpha, beta), at, b, c) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { simd::nn_avx2(dr, (alpha, beta), at, b, c) },
-            _ => unreachable!("the scalar path returned above"),
-        }
+    // A(i, p) = a[i + p·m]: the nn body with strides (1, m).
+    split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
+        nn_part(isa, (alpha, beta), (a, 1, d.m), (b, d.n), part, c)
     });
+}
+
+/// Lanes the AVX-512 panels of `nt` spend on `x` rows: 64 at a time while more than 32 are
+/// left, then one panel of 32 or 16.
+fn padded(x: usize) -> usize {
+    let (mut rest, mut lanes) = (x, 0);
+    while rest > 32 {
+        lanes += 64;
+        rest = rest.saturating_sub(64);
+    }
+    lanes + [0, 16, 32][rest.div_ceil(16)]
+}
+
+/// The order [`nt_with`] packs in, from a cost model in sixteenths of an FMA instruction:
+/// the tiles' padded products, plus half an FMA per value packed (`n·k` for `Direct`, `m·k`
+/// for `Transposed`) and one per value of `C` stored turned around per panel of `p`. Measured
+/// on 1 thread (AVX-512, GFLOP/s direct vs transposed): 128×64×784 107 vs 91, 84×64×120 96
+/// vs 77, 10×64×128 63 vs 51, 6×50176×25 39 vs 27, 16×6400×150 66 vs 94, 16×1600×150 67 vs
+/// 94; the model picks the faster one in each.
+pub(crate) fn nt_order(d: Dims) -> Order {
+    let (m, k, n) = (d.m, d.k, d.n);
+    let direct = m * padded(n) * k + 8 * n * k;
+    let transposed = n * padded(m) * k + 8 * m * k + 16 * m * n * k.div_ceil(packed::KC);
+    if transposed < direct {
+        Order::Transposed
+    } else {
+        Order::Direct
+    }
 }
 
 /// `C ← α·A·Bᵀ + β·C` in f32 on the given ISA (B is `n × k`).
 pub fn nt_with(isa: Isa, d: Dims, alpha: f32, a: &[f32], b: &[f32], beta: f32, c: &mut [f32]) {
+    nt_split(isa, choose(Op::Nt, d), d, alpha, a, b, beta, c)
+}
+
+/// [`nt_with`] shared between two threads as `split` says.
+#[allow(clippy::too_many_arguments)] // BLAS-style: ISA, split, sizes, α, A, B, β, C
+pub fn nt_split(
+    isa: Isa,
+    split: Split,
+    d: Dims,
+    alpha: f32,
+    a: &[f32],
+    b: &[f32],
+    beta: f32,
+    c: &mut [f32],
+) {
+    nt_ordered(isa, split, nt_order(d), d, (alpha, beta), (a, b), c)
+}
+
+/// [`nt_split`] with the packing order given (tests cover both on every shape).
+pub(crate) fn nt_ordered(
+    isa: Isa,
+    split: Split,
+    order: Order,
+    d: Dims,
+    (alpha, beta): (f32, f32),
+    (a, b): (&[f32], &[f32]),
+    c: &mut [f32],
+) {
     check_lens(d, a, b, c);
     let isa = usable(isa);
-    split_rows(d, c, |r0, rows, c| {
-        let (d, a) = (Dims { m: rows, ..d }, &a[r0 * d.k..(r0 + rows) * d.k]);
+    if isa == Isa::Scalar {
+        return nt_reference(d, alpha, a, b, beta, c);
+    }
+    split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
+        let mut c = c;
+        let p = part;
+        let a = Rows {
+            s: tail(a, p.i0 * d.k + p.p0),
+            ld: d.k,
+            rows: p.d.m,
+        };
+        let b = Rows {
+            s: tail(b, p.j0 * d.k + p.p0),
+            ld: d.k,
+            rows: p.d.n,
+        };
+        let yx = match order {
+            Order::Direct => (a, b),
+            Order::Transposed => (b, a),
+        };
+        let ab = (alpha, beta);
         match isa {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { simd::nt_avx512(d, (alpha, beta), a, b, c) },
+            Isa::Avx512 => unsafe { packed::nt_avx512(p.d.k, ab, yx, &mut c, order) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { simd::nt_avx2(d, (alpha, beta), a, b, c) },
-            _ => nt_reference(d, alpha, a, b, beta, c),
+            Isa::Avx2 => unsafe { packed::nt_avx2(p.d.k, ab, yx, &mut c, order) },
+            _ => unreachable!("the scalar path runs the reference"),
         }
     });
 }

@@ -11,14 +11,26 @@
 //! With `beta = 0`, C is only written, never read (its old contents may be anything).
 //! The scalar bodies below are the reference; [`Gemm`] is the boundary at which an element
 //! type can route its products to a faster kernel.
+//!
+//! The f32 path, file by file: `simd` holds the `nn` register tiles (which also serve `tn`
+//! through strides), `packed` runs `nt` on the same tile through transposed panels, `view`
+//! is the band of `C` one thread writes, `split` shares a product between two threads (rows,
+//! columns or halves of `k`, see [`Split`] and [`choose`]), and `dispatch` ties them to the
+//! ISA chosen at run time. `isa_tests` checks every ISA and split against the reference.
 
 mod dispatch;
 #[cfg(test)]
 mod isa_tests;
+mod packed;
 mod simd;
+mod split;
+mod view;
 
 pub(crate) use dispatch::usable;
-pub use dispatch::{nn_with, nt_with, parallel_threshold, tn_with};
+pub use dispatch::{
+    Op, choose, nn_split, nn_with, nt_split, nt_with, parallel_threshold, tn_split, tn_with,
+};
+pub use split::{INNER_MAX, Split};
 
 use core::ops::{Add, Mul};
 
