@@ -6,8 +6,10 @@
 //! read). Each group keeps the scalar reference beside the SIMD kernels of every ISA this CPU
 //! has, so the medians read side by side. Nothing here asserts on time.
 //!
-//! The `*_with` kernels take their ISA as an argument; `im2col::forward` and the `Matrix`
-//! methods dispatch on `Isa::get()`, which `CONSTNN_ISA=scalar|avx2|avx512` forces.
+//! The `*_with` kernels take their ISA as an argument; the `Matrix` methods (and im2col's
+//! product on the scalar convolution path) dispatch on `Isa::get()`, which
+//! `CONSTNN_ISA=scalar|avx2|avx512` forces. `RAYON_NUM_THREADS=1` keeps every kernel on one
+//! thread.
 
 mod common;
 
@@ -17,7 +19,7 @@ use common::{
     W3_DENSE, W3_NT, W3_TN, W3S_MATMUL, W4_CONV, W5_POOL, conv_flops, gemm_flops, pool_input_bytes,
     seeded_vec,
 };
-use constnn::kernel::conv2d::{ConvDims, forward_reference as conv_reference};
+use constnn::kernel::conv2d::{self, ConvDims, ConvScratch, forward_reference as conv_reference};
 use constnn::kernel::gemm::{
     Dims, nn_reference, nn_with, nt_reference, nt_with, tn_reference, tn_with,
 };
@@ -138,15 +140,19 @@ fn w4_conv(c: &mut Criterion) {
     let w = seeded_vec(d.c_out * d.taps(), 6);
     let b = seeded_vec(d.c_out, 7);
     let mut y = vec![0f32; d.c_out * d.oh * d.ow * d.m];
-    let mut col = Vec::new();
+    let (mut col, mut scratch) = (Vec::new(), ConvScratch::default());
     let mut g = c.benchmark_group("W4 conv fwd 32x3x32x32 16f3p1");
     g.throughput(Throughput::Elements(conv_flops(d)));
-    g.bench_function(
-        format!("im2col::forward (dispatched: {})", Isa::get().name()),
-        |bench| {
-            bench.iter(|| im2col::forward(d, black_box(&x), &w, &b, &mut col, &mut y));
-        },
-    );
+    for isa in Isa::available() {
+        g.bench_function(
+            format!("conv2d::forward_with {} (direct)", isa.name()),
+            |bench| {
+                bench.iter(|| {
+                    conv2d::forward_with(isa, d, black_box(&x), &w, &b, &mut scratch, &mut y)
+                });
+            },
+        );
+    }
     for isa in Isa::available() {
         g.bench_function(format!("im2col + nn_with {}", isa.name()), |bench| {
             bench.iter(|| conv_im2col_with(isa, d, (black_box(&x), &w, &b), &mut col, &mut y));

@@ -7,6 +7,7 @@
 use core::fmt::{Debug, Display};
 use core::iter::Sum;
 
+use crate::kernel::conv2d::ConvKernel;
 use crate::kernel::gemm::{Element, Gemm};
 use crate::kernel::pool2d::MaxPoolKernel;
 
@@ -14,6 +15,7 @@ use crate::kernel::pool2d::MaxPoolKernel;
 pub trait Scalar:
     num_traits::Float
     + Gemm
+    + ConvKernel
     + Element
     + MaxPoolKernel
     + Default

@@ -12,4 +12,5 @@ pub mod conv2d;
 pub mod gemm;
 pub mod im2col;
 pub mod isa;
+pub(crate) mod lanes;
 pub mod pool2d;
