@@ -1,5 +1,6 @@
 //! Kernel benchmarks (DESIGN.md §4): W3 (dense 128×784 · 784×64, and the same layer's two
-//! backward products), W3s (16×16 matmul), W4 (conv forward) and W5 (max pooling).
+//! backward products), W3s (16×16 matmul), W4 (conv forward) and W5 (max pooling; W5b its
+//! backward, W5avg average pooling).
 //!
 //! `cargo bench --bench kernels`; criterion reports the time per call and, from the group's
 //! `Throughput`, FLOP/s (`Elements` = floating-point operations) or bytes/s (`Bytes` = input
@@ -25,7 +26,11 @@ use constnn::kernel::gemm::{
 };
 use constnn::kernel::im2col;
 use constnn::kernel::isa::Isa;
-use constnn::kernel::pool2d::{max_forward_reference, max_forward_with};
+use constnn::kernel::pool2d::{
+    avg_backward_reference, avg_backward_with, avg_forward_reference, avg_forward_with,
+    max_backward_reference, max_backward_with, max_forward_autovec, max_forward_reference,
+    max_forward_with,
+};
 use constnn::tensor::Matrix;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -164,7 +169,8 @@ fn w4_conv(c: &mut Criterion) {
     g.finish();
 }
 
-/// W5: 2×2/2 max pooling of 32 maps 16×32×32, with the argmax positions backward needs.
+/// W5: 2×2/2 max pooling of 32 maps 16×32×32, with the argmax positions backward needs
+/// (training) and without them (inference).
 fn w5_maxpool(c: &mut Criterion) {
     let d = W5_POOL;
     let x = seeded_vec(d.c * d.h * d.w * d.m, 8);
@@ -173,9 +179,27 @@ fn w5_maxpool(c: &mut Criterion) {
     let mut g = c.benchmark_group("W5 maxpool 2x2 32x16x32x32");
     g.throughput(Throughput::Bytes(pool_input_bytes(d)));
     for isa in Isa::available() {
-        g.bench_function(format!("max_forward_with {}", isa.name()), |bench| {
-            bench.iter(|| max_forward_with(isa, d, black_box(&x), &mut y, &mut arg));
-        });
+        g.bench_function(
+            format!("max_forward_with {} (argmax)", isa.name()),
+            |bench| {
+                bench.iter(|| max_forward_with(isa, d, black_box(&x), &mut y, Some(&mut arg)));
+            },
+        );
+    }
+    let best = Isa::best();
+    g.bench_function(
+        format!("max_forward_with {} (no argmax)", best.name()),
+        |bench| {
+            bench.iter(|| max_forward_with(best, d, black_box(&x), &mut y, None));
+        },
+    );
+    for isa in Isa::available() {
+        g.bench_function(
+            format!("max_forward_autovec {} (previous)", isa.name()),
+            |bench| {
+                bench.iter(|| max_forward_autovec(isa, d, black_box(&x), &mut y, &mut arg));
+            },
+        );
     }
     g.bench_function("max_forward_reference (scalar)", |bench| {
         bench.iter(|| max_forward_reference(d, black_box(&x[..]), &mut y, &mut arg));
@@ -183,7 +207,56 @@ fn w5_maxpool(c: &mut Criterion) {
     g.finish();
 }
 
+/// W5 backward and average pooling on the same sizes: max backward (`dX` from `dY` and the
+/// argmax), average forward and backward, each beside its scalar reference (the previous
+/// layer code). Throughput counts the bytes of the input (forward) or of `dX` (backward).
+fn w5_pool_others(c: &mut Criterion) {
+    let d = W5_POOL;
+    let (n_in, n_out) = (d.c * d.h * d.w * d.m, d.c * d.oh * d.ow * d.m);
+    let (x, dy) = (seeded_vec(n_in, 8), seeded_vec(n_out, 9));
+    let (mut y, mut arg, mut dx) = (vec![0f32; n_out], vec![0u32; n_out], vec![0f32; n_in]);
+    max_forward_with(Isa::best(), d, &x, &mut y, Some(&mut arg));
+    let mut g = c.benchmark_group("W5b maxpool backward 2x2 32x16x32x32");
+    g.throughput(Throughput::Bytes(pool_input_bytes(d)));
+    for isa in Isa::available() {
+        g.bench_function(format!("max_backward_with {}", isa.name()), |bench| {
+            bench.iter(|| max_backward_with(isa, d, black_box(&dy), &arg, &mut dx));
+        });
+    }
+    g.bench_function("max_backward_reference (scalar)", |bench| {
+        bench.iter(|| max_backward_reference(d, 0.0, black_box(&dy[..]), &arg, &mut dx));
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("W5avg avgpool 2x2 32x16x32x32");
+    g.throughput(Throughput::Bytes(pool_input_bytes(d)));
+    for isa in Isa::available() {
+        g.bench_function(format!("avg_forward_with {}", isa.name()), |bench| {
+            bench.iter(|| avg_forward_with(isa, d, black_box(&x), &mut y));
+        });
+    }
+    g.bench_function("avg_forward_reference (scalar)", |bench| {
+        bench.iter(|| avg_forward_reference(d, 0.25, black_box(&x[..]), &mut y));
+    });
+    for isa in Isa::available() {
+        g.bench_function(format!("avg_backward_with {}", isa.name()), |bench| {
+            bench.iter(|| avg_backward_with(isa, d, black_box(&dy), &mut dx));
+        });
+    }
+    g.bench_function("avg_backward_reference (scalar)", |bench| {
+        bench.iter(|| avg_backward_reference(d, 0.25, black_box(&dy[..]), &mut dx));
+    });
+    g.finish();
+}
+
 criterion_group!(
-    benches, w3_dense, w3_nt, w3_tn, w3s_matmul, w4_conv, w5_maxpool
+    benches,
+    w3_dense,
+    w3_nt,
+    w3_tn,
+    w3s_matmul,
+    w4_conv,
+    w5_maxpool,
+    w5_pool_others
 );
 criterion_main!(benches);

@@ -9,7 +9,7 @@ use core::iter::Sum;
 
 use crate::kernel::conv2d::ConvKernel;
 use crate::kernel::gemm::{Element, Gemm};
-use crate::kernel::pool2d::MaxPoolKernel;
+use crate::kernel::pool2d::PoolKernel;
 
 /// An element type: `f32` or `f64`.
 pub trait Scalar:
@@ -17,7 +17,7 @@ pub trait Scalar:
     + Gemm
     + ConvKernel
     + Element
-    + MaxPoolKernel
+    + PoolKernel
     + Default
     + Debug
     + Display
