@@ -7,7 +7,8 @@
 //! | AVX2 | 4 × 3 (12 ymm) | 4 × 2 (8 ymm) |
 //! | scalar | 4 × 4 values | 4 × 2 |
 
-use super::direct::{Valid, dw_body, forward_body};
+use super::direct::{Valid, forward_body};
+use super::grad::{dw_body, row_sums_body};
 use crate::kernel::gemm::{Element, Gemm, usable};
 use crate::kernel::isa::Isa;
 use crate::kernel::lanes::One;
@@ -28,7 +29,12 @@ pub trait ConvKernel: Element + Gemm + PartialOrd + Send + Sync {
         o: (usize, usize),
     );
 
-    /// `dW = α·Σ dY ⊗ X` for output channels `o.0..o.1`, written to `dw` (exactly those).
+    /// `out[i] = α·Σ rows[i]` for the `out.len()` equal rows of `rows` (`db` from `dY`).
+    fn row_sums(isa: Isa, alpha: Self, rows: &[Self], out: &mut [Self]);
+
+    /// `dW = α·Σ dY ⊗ X` for output channels `o.0..o.1`, written to `dw` (exactly those);
+    /// `acc` is scratch of [`dw_scratch`](super::grad::dw_scratch) values.
+    #[allow(clippy::too_many_arguments)] // the BLAS-style contract: sizes, inputs, outputs
     fn valid_dw(
         isa: Isa,
         g: Valid,
@@ -37,10 +43,23 @@ pub trait ConvKernel: Element + Gemm + PartialOrd + Send + Sync {
         dy: &[Self],
         dw: &mut [Self],
         o: (usize, usize),
+        acc: &mut [Self],
     );
 }
 
 impl ConvKernel for f32 {
+    fn row_sums(isa: Isa, alpha: f32, rows: &[f32], out: &mut [f32]) {
+        match usable(isa) {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
+            Isa::Avx512 => unsafe { row_sums_avx512(alpha, rows, out) },
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
+            Isa::Avx2 => unsafe { row_sums_avx2(alpha, rows, out) },
+            _ => row_sums_body::<One<f32>>(alpha, rows, out),
+        }
+    }
+
     fn valid_forward(
         isa: Isa,
         g: Valid,
@@ -69,20 +88,25 @@ impl ConvKernel for f32 {
         dy: &[f32],
         dw: &mut [f32],
         o: (usize, usize),
+        acc: &mut [f32],
     ) {
         match usable(isa) {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { dw_avx512(g, alpha, x, dy, dw, o) },
+            Isa::Avx512 => unsafe { dw_avx512(g, alpha, (x, dy), dw, o, acc) },
             #[cfg(target_arch = "x86_64")]
             // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { dw_avx2(g, alpha, x, dy, dw, o) },
-            _ => dw_body::<One<f32>, 2>(g, alpha, x, dy, dw, o),
+            Isa::Avx2 => unsafe { dw_avx2(g, alpha, (x, dy), dw, o, acc) },
+            _ => dw_body::<One<f32>, 2>(g, alpha, (x, dy), dw, o, acc),
         }
     }
 }
 
 impl ConvKernel for f64 {
+    fn row_sums(_: Isa, alpha: f64, rows: &[f64], out: &mut [f64]) {
+        row_sums_body::<One<f64>>(alpha, rows, out)
+    }
+
     fn valid_forward(
         _: Isa,
         g: Valid,
@@ -103,8 +127,9 @@ impl ConvKernel for f64 {
         dy: &[f64],
         dw: &mut [f64],
         o: (usize, usize),
+        acc: &mut [f64],
     ) {
-        dw_body::<One<f64>, 2>(g, alpha, x, dy, dw, o)
+        dw_body::<One<f64>, 2>(g, alpha, (x, dy), dw, o, acc)
     }
 }
 
@@ -136,12 +161,38 @@ fn forward_avx2(
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,fma")]
-fn dw_avx512(g: Valid, alpha: f32, x: &[f32], dy: &[f32], dw: &mut [f32], o: (usize, usize)) {
-    dw_body::<F32x16, 5>(g, alpha, x, dy, dw, o)
+fn dw_avx512(
+    g: Valid,
+    alpha: f32,
+    xdy: (&[f32], &[f32]),
+    dw: &mut [f32],
+    o: (usize, usize),
+    acc: &mut [f32],
+) {
+    dw_body::<F32x16, 5>(g, alpha, xdy, dw, o, acc)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn dw_avx2(g: Valid, alpha: f32, x: &[f32], dy: &[f32], dw: &mut [f32], o: (usize, usize)) {
-    dw_body::<F32x8, 2>(g, alpha, x, dy, dw, o)
+fn dw_avx2(
+    g: Valid,
+    alpha: f32,
+    xdy: (&[f32], &[f32]),
+    dw: &mut [f32],
+    o: (usize, usize),
+    acc: &mut [f32],
+) {
+    dw_body::<F32x8, 2>(g, alpha, xdy, dw, o, acc)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,fma")]
+fn row_sums_avx512(alpha: f32, rows: &[f32], out: &mut [f32]) {
+    row_sums_body::<F32x16>(alpha, rows, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn row_sums_avx2(alpha: f32, rows: &[f32], out: &mut [f32]) {
+    row_sums_body::<F32x8>(alpha, rows, out)
 }

@@ -9,15 +9,18 @@
 //!   `db[o] = α·Σ dY[o, …]`, `dX[c, i, k] = Σ W[o, c, u, v] · dY[o, y, x]` over the windows
 //!   covering `(i, k)`; `α = 1/m` in the layers.
 //!
-//! [`forward`] and [`backward`] take the direct kernels of [`direct`] when the stride is 1
-//! and `p < f`: the input is copied once into a zero-bordered buffer, then every tap reads a
-//! window of it in place. `dX` is the same kernel run on `dY` bordered with `f − 1 − p` zeros
-//! and the filters rotated by 180° with `C_in` and `C_out` swapped. Other shapes (stride > 1,
-//! `p ≥ f`) go through [`im2col`](super::im2col). [`reference`] holds the
-//! plain loops every path is tested against.
+//! [`forward`] and [`backward`] take the direct kernels of [`direct`] and [`grad`] when the
+//! stride is 1 and `p < f`: with padding, the input is first copied into a zero-bordered,
+//! 64-byte-aligned buffer; then every tap reads a window of it in place, and taps that would
+//! read only the border are skipped. `dX` is the same forward kernel run on `dY` bordered
+//! with `f − 1 − p` zeros and the filters rotated by 180° with `C_in` and `C_out` swapped
+//! (the skipped border taps are half of that product for LeNet's second convolution). Other
+//! shapes (stride > 1, `p ≥ f`) go through [`super::im2col`]. [`reference`](mod@reference)
+//! holds the plain loops every path is tested against.
 
 pub mod direct;
 mod dispatch;
+pub mod grad;
 pub mod reference;
 #[cfg(test)]
 mod tests;
@@ -29,6 +32,7 @@ use super::gemm::{Element, parallel_threshold};
 use super::im2col;
 use super::isa::Isa;
 use direct::{Valid, block};
+use grad::dw_scratch;
 
 /// Sizes of one convolution over a batch of `m` samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,6 +110,7 @@ impl ConvDims {
             c_out: self.c_out,
             f: self.f,
             m: self.m,
+            zero: self.p,
         }
     }
 
@@ -124,28 +129,45 @@ pub struct ConvScratch<T> {
     dy_padded: Vec<T>,
     /// The filters rotated by 180°, `C_in × C_out × f × f`, for `dX`.
     flipped: Vec<T>,
+    /// The lane sums of `dW` (see [`grad::dw_body`]), two parts for two threads.
+    dw_lanes: Vec<T>,
     /// im2col's matrix and its gradient, for the shapes the direct kernels do not take.
     col: Vec<T>,
     dcol: Vec<T>,
 }
 
-/// `dst ←` the `c` planes `h × w` (of `m` samples) of `src` inside a border of `p` zeros.
+/// Spare values a padded buffer holds so that its data can start at a 64-byte boundary (one
+/// cache line: the kernels' vector loads then never straddle two lines).
+const SPARE: usize = 16;
+
+/// The `len` values of `buf` that start at a 64-byte boundary, when `buf` holds `SPARE` more.
+fn aligned<T>(buf: &[T], len: usize) -> core::ops::Range<usize> {
+    let off = buf.as_ptr().align_offset(64).min(buf.len() - len);
+    off..off + len
+}
+
+/// `dst ←` the `c` planes `h × w` (of `m` samples) of `src` inside a border of `p` zeros;
+/// returns where in `dst` they are (`dst` is grown as needed, the data 64-byte aligned).
 pub fn pad<T: Element>(
     (c, h, w, m): (usize, usize, usize, usize),
     p: usize,
     src: &[T],
     dst: &mut Vec<T>,
-) {
+) -> core::ops::Range<usize> {
     let (hp, wp) = (h + 2 * p, w + 2 * p);
     assert_eq!(src.len(), c * h * w * m, "conv2d: padded input");
-    dst.resize(c * hp * wp * m, T::ZERO);
+    let len = c * hp * wp * m;
+    dst.resize(len + SPARE, T::ZERO);
+    let range = aligned(dst, len);
+    let out = &mut dst[range.clone()];
     if src.is_empty() {
-        return dst.fill(T::ZERO);
+        out.fill(T::ZERO);
+        return range;
     }
     let (row, prow, side) = (w * m, wp * m, p * m);
     for (plane, padded) in src
         .chunks_exact(h * row)
-        .zip(dst.chunks_exact_mut(hp * prow))
+        .zip(out.chunks_exact_mut(hp * prow))
     {
         let (top, rest) = padded.split_at_mut(p * prow);
         let (middle, bottom) = rest.split_at_mut(h * prow);
@@ -157,6 +179,7 @@ pub fn pad<T: Element>(
             pr[side + row..].fill(T::ZERO);
         }
     }
+    range
 }
 
 /// `flipped[c, o, u, v] ← w[o, c, f − 1 − u, f − 1 − v]`.
@@ -174,24 +197,29 @@ fn flip<T: Element>(d: ConvDims, w: &[T], flipped: &mut Vec<T>) {
     }
 }
 
-/// Runs `body(part, channels)` on the first and second halves of `out`'s `channels` (of
-/// `per_channel` values each) on two threads when `big`, else once on all of them. The cut
-/// falls on a multiple of the tile's channel block.
+/// Runs `body(part, scratch, channels)` on the first and second halves of `out`'s `channels`
+/// (of `per_channel` values each) on two threads when `big`, else once on all of them. The
+/// cut falls on a multiple of the tile's channel block; `scratch` is cut with the channels,
+/// `sc.0` values per channel and `sc.1` more per part.
 fn split_channels<T: Send>(
-    channels: usize,
-    per_channel: usize,
+    (channels, per_channel): (usize, usize),
     big: bool,
     out: &mut [T],
-    body: impl Fn(&mut [T], (usize, usize)) + Sync,
+    (scratch, sc): (&mut [T], (usize, usize)),
+    body: impl Fn(&mut [T], &mut [T], (usize, usize)) + Sync,
 ) {
     let bs = block(channels);
     let blocks = channels.div_ceil(bs);
     if !big || blocks < 2 || rayon::current_num_threads() < 2 {
-        return body(out, (0, channels));
+        return body(out, scratch, (0, channels));
     }
     let mid = blocks / 2 * bs;
     let (first, second) = out.split_at_mut(mid * per_channel);
-    rayon::join(|| body(first, (0, mid)), || body(second, (mid, channels)));
+    let (s0, s1) = scratch.split_at_mut((mid * sc.0 + sc.1).min(scratch.len()));
+    rayon::join(
+        || body(first, s0, (0, mid)),
+        || body(second, s1, (mid, channels)),
+    );
 }
 
 /// `y ← conv(x, w) + b` on the ISA [`Isa::get`] chose.
@@ -226,11 +254,12 @@ pub fn forward_with<T: ConvKernel>(
     let xp: &[T] = if d.p == 0 {
         x
     } else {
-        pad((d.c_in, d.h, d.w, d.m), d.p, x, &mut s.padded);
-        &s.padded
+        let at = pad((d.c_in, d.h, d.w, d.m), d.p, x, &mut s.padded);
+        &s.padded[at]
     };
     let big = d.macs() >= parallel_threshold();
-    split_channels(d.c_out, d.oh * d.ow * d.m, big, y, |y, o| {
+    let shape = (d.c_out, d.oh * d.ow * d.m);
+    split_channels(shape, big, y, (&mut [], (0, 0)), |y, _, o| {
         T::valid_forward(isa, g, xp, w, Some(b), y, o)
     });
 }
@@ -275,20 +304,30 @@ pub fn backward_with<T: ConvKernel>(
         let dx = dx.map(|dx| (dx, &mut s.dcol));
         return im2col::backward(d, alpha, w, &s.col, dy, dw, db, dx);
     }
-    let plane = d.oh * d.ow * d.m;
-    for (g, row) in db.iter_mut().zip(dy.chunks_exact(plane.max(1))) {
-        *g = alpha * row.iter().fold(T::ZERO, |s, &v| s + v);
-    }
+    T::row_sums(isa, alpha, dy, db);
     let ConvScratch {
         padded,
         dy_padded,
         flipped,
+        dw_lanes,
         ..
     } = s;
     let (g, big) = (d.valid(), d.macs() >= parallel_threshold());
-    let xp: &[T] = if d.p == 0 { x } else { padded };
-    split_channels(d.c_out, g.taps(), big, dw, |dw, o| {
-        T::valid_dw(isa, g, alpha, xp, dy, dw, o)
+    let xp: &[T] = if d.p == 0 {
+        x
+    } else {
+        // The buffer forward filled; its aligned start is where forward put the data.
+        &padded[aligned(padded, d.c_in * g.h * g.w * d.m)]
+    };
+    // `dw_scratch(c) = (c·k + 32)·16`: 16 lanes per (channel, tap), 32 spare per part.
+    let k = g.taps();
+    dw_lanes.resize(dw_scratch(&g, d.c_out) + dw_scratch(&g, 0), T::ZERO);
+    let scratch = (
+        &mut dw_lanes[..],
+        (dw_scratch(&g, 1) - dw_scratch(&g, 0), dw_scratch(&g, 0)),
+    );
+    split_channels((d.c_out, k), big, dw, scratch, |dw, acc, o| {
+        T::valid_dw(isa, g, alpha, xp, dy, dw, o, acc)
     });
     let Some(dx) = dx else { return };
     // dX = (dY bordered by f − 1 − p) ⋆ (W rotated, C_in ↔ C_out), stride 1.
@@ -296,8 +335,8 @@ pub fn backward_with<T: ConvKernel>(
     let dyp: &[T] = if q == 0 {
         dy
     } else {
-        pad((d.c_out, d.oh, d.ow, d.m), q, dy, dy_padded);
-        dy_padded
+        let at = pad((d.c_out, d.oh, d.ow, d.m), q, dy, dy_padded);
+        &dy_padded[at]
     };
     flip(d, w, flipped);
     let gt = Valid {
@@ -307,9 +346,11 @@ pub fn backward_with<T: ConvKernel>(
         c_out: d.c_in,
         f: d.f,
         m: d.m,
+        zero: q,
     };
     let flipped: &[T] = flipped;
-    split_channels(d.c_in, d.h * d.w * d.m, big, dx, |dx, o| {
+    let shape = (d.c_in, d.h * d.w * d.m);
+    split_channels(shape, big, dx, (&mut [], (0, 0)), |dx, _, o| {
         T::valid_forward(isa, gt, dyp, flipped, None, dx, o)
     });
 }
