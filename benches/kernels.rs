@@ -1,14 +1,16 @@
 //! Kernel benchmarks (DESIGN.md §4): W1e (the element-wise steps of W1's hidden layer), W3
 //! (dense 128×784 · 784×64, and the same layer's two backward products), W3s (16×16 matmul),
-//! W4 (conv forward) and W5 (max pooling).
+//! W4 (conv forward) and W5 (max pooling; W5b its backward, W5avg average pooling).
 //!
 //! `cargo bench --bench kernels`; criterion reports the time per call and, from the group's
 //! `Throughput`, FLOP/s (`Elements` = floating-point operations) or bytes/s (`Bytes` = input
 //! read). Each group keeps the scalar reference beside the SIMD kernels of every ISA this CPU
 //! has, so the medians read side by side. Nothing here asserts on time.
 //!
-//! The `*_with` kernels take their ISA as an argument; `im2col::forward` and the `Matrix`
-//! methods dispatch on `Isa::get()`, which `CONSTNN_ISA=scalar|avx2|avx512` forces.
+//! The `*_with` kernels take their ISA as an argument; the `Matrix` methods (and im2col's
+//! product on the scalar convolution path) dispatch on `Isa::get()`, which
+//! `CONSTNN_ISA=scalar|avx2|avx512` forces. `RAYON_NUM_THREADS=1` keeps every kernel on one
+//! thread.
 
 mod common;
 
@@ -18,7 +20,7 @@ use common::{
     BATCH, W3_DENSE, W3_NT, W3_TN, W3S_MATMUL, W4_CONV, W5_POOL, conv_flops, gemm_flops,
     pool_input_bytes, seeded_vec,
 };
-use constnn::kernel::conv2d::{ConvDims, forward_reference as conv_reference};
+use constnn::kernel::conv2d::{self, ConvDims, ConvScratch, forward_reference as conv_reference};
 use constnn::kernel::eltwise::{
     add_bias_reference, add_bias_with, relu_backward_reference, relu_backward_with, relu_reference,
     relu_with, sum_rows_reference, sum_rows_with,
@@ -28,7 +30,11 @@ use constnn::kernel::gemm::{
 };
 use constnn::kernel::im2col;
 use constnn::kernel::isa::Isa;
-use constnn::kernel::pool2d::{max_forward_reference, max_forward_with};
+use constnn::kernel::pool2d::{
+    avg_backward_reference, avg_backward_with, avg_forward_reference, avg_forward_with,
+    max_backward_reference, max_backward_with, max_forward_autovec, max_forward_reference,
+    max_forward_with,
+};
 use constnn::tensor::Matrix;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -186,15 +192,19 @@ fn w4_conv(c: &mut Criterion) {
     let w = seeded_vec(d.c_out * d.taps(), 6);
     let b = seeded_vec(d.c_out, 7);
     let mut y = vec![0f32; d.c_out * d.oh * d.ow * d.m];
-    let mut col = Vec::new();
+    let (mut col, mut scratch) = (Vec::new(), ConvScratch::default());
     let mut g = c.benchmark_group("W4 conv fwd 32x3x32x32 16f3p1");
     g.throughput(Throughput::Elements(conv_flops(d)));
-    g.bench_function(
-        format!("im2col::forward (dispatched: {})", Isa::get().name()),
-        |bench| {
-            bench.iter(|| im2col::forward(d, black_box(&x), &w, &b, &mut col, &mut y));
-        },
-    );
+    for isa in Isa::available() {
+        g.bench_function(
+            format!("conv2d::forward_with {} (direct)", isa.name()),
+            |bench| {
+                bench.iter(|| {
+                    conv2d::forward_with(isa, d, black_box(&x), &w, &b, &mut scratch, &mut y)
+                });
+            },
+        );
+    }
     for isa in Isa::available() {
         g.bench_function(format!("im2col + nn_with {}", isa.name()), |bench| {
             bench.iter(|| conv_im2col_with(isa, d, (black_box(&x), &w, &b), &mut col, &mut y));
@@ -206,7 +216,8 @@ fn w4_conv(c: &mut Criterion) {
     g.finish();
 }
 
-/// W5: 2×2/2 max pooling of 32 maps 16×32×32, with the argmax positions backward needs.
+/// W5: 2×2/2 max pooling of 32 maps 16×32×32, with the argmax positions backward needs
+/// (training) and without them (inference).
 fn w5_maxpool(c: &mut Criterion) {
     let d = W5_POOL;
     let x = seeded_vec(d.c * d.h * d.w * d.m, 8);
@@ -215,9 +226,27 @@ fn w5_maxpool(c: &mut Criterion) {
     let mut g = c.benchmark_group("W5 maxpool 2x2 32x16x32x32");
     g.throughput(Throughput::Bytes(pool_input_bytes(d)));
     for isa in Isa::available() {
-        g.bench_function(format!("max_forward_with {}", isa.name()), |bench| {
-            bench.iter(|| max_forward_with(isa, d, black_box(&x), &mut y, &mut arg));
-        });
+        g.bench_function(
+            format!("max_forward_with {} (argmax)", isa.name()),
+            |bench| {
+                bench.iter(|| max_forward_with(isa, d, black_box(&x), &mut y, Some(&mut arg)));
+            },
+        );
+    }
+    let best = Isa::best();
+    g.bench_function(
+        format!("max_forward_with {} (no argmax)", best.name()),
+        |bench| {
+            bench.iter(|| max_forward_with(best, d, black_box(&x), &mut y, None));
+        },
+    );
+    for isa in Isa::available() {
+        g.bench_function(
+            format!("max_forward_autovec {} (previous)", isa.name()),
+            |bench| {
+                bench.iter(|| max_forward_autovec(isa, d, black_box(&x), &mut y, &mut arg));
+            },
+        );
     }
     g.bench_function("max_forward_reference (scalar)", |bench| {
         bench.iter(|| max_forward_reference(d, black_box(&x[..]), &mut y, &mut arg));
@@ -225,7 +254,57 @@ fn w5_maxpool(c: &mut Criterion) {
     g.finish();
 }
 
+/// W5 backward and average pooling on the same sizes: max backward (`dX` from `dY` and the
+/// argmax), average forward and backward, each beside its scalar reference (the previous
+/// layer code). Throughput counts the bytes of the input (forward) or of `dX` (backward).
+fn w5_pool_others(c: &mut Criterion) {
+    let d = W5_POOL;
+    let (n_in, n_out) = (d.c * d.h * d.w * d.m, d.c * d.oh * d.ow * d.m);
+    let (x, dy) = (seeded_vec(n_in, 8), seeded_vec(n_out, 9));
+    let (mut y, mut arg, mut dx) = (vec![0f32; n_out], vec![0u32; n_out], vec![0f32; n_in]);
+    max_forward_with(Isa::best(), d, &x, &mut y, Some(&mut arg));
+    let mut g = c.benchmark_group("W5b maxpool backward 2x2 32x16x32x32");
+    g.throughput(Throughput::Bytes(pool_input_bytes(d)));
+    for isa in Isa::available() {
+        g.bench_function(format!("max_backward_with {}", isa.name()), |bench| {
+            bench.iter(|| max_backward_with(isa, d, black_box(&dy), &arg, &mut dx));
+        });
+    }
+    g.bench_function("max_backward_reference (scalar)", |bench| {
+        bench.iter(|| max_backward_reference(d, 0.0, black_box(&dy[..]), &arg, &mut dx));
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("W5avg avgpool 2x2 32x16x32x32");
+    g.throughput(Throughput::Bytes(pool_input_bytes(d)));
+    for isa in Isa::available() {
+        g.bench_function(format!("avg_forward_with {}", isa.name()), |bench| {
+            bench.iter(|| avg_forward_with(isa, d, black_box(&x), &mut y));
+        });
+    }
+    g.bench_function("avg_forward_reference (scalar)", |bench| {
+        bench.iter(|| avg_forward_reference(d, 0.25, black_box(&x[..]), &mut y));
+    });
+    for isa in Isa::available() {
+        g.bench_function(format!("avg_backward_with {}", isa.name()), |bench| {
+            bench.iter(|| avg_backward_with(isa, d, black_box(&dy), &mut dx));
+        });
+    }
+    g.bench_function("avg_backward_reference (scalar)", |bench| {
+        bench.iter(|| avg_backward_reference(d, 0.25, black_box(&dy[..]), &mut dx));
+    });
+    g.finish();
+}
+
 criterion_group!(
-    benches, w1_eltwise, w3_dense, w3_nt, w3_tn, w3s_matmul, w4_conv, w5_maxpool
+    benches,
+    w1_eltwise,
+    w3_dense,
+    w3_nt,
+    w3_tn,
+    w3s_matmul,
+    w4_conv,
+    w5_maxpool,
+    w5_pool_others
 );
 criterion_main!(benches);

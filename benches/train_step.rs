@@ -16,6 +16,9 @@
 //!   weights, same data; its first cost is checked against the library's before timing);
 //! * W1's group also runs the library step in a rayon pool of one thread, so the medians on
 //!   one and on all of the pool's threads read side by side;
+//! * W2's and W2i's groups hold, beside the library, the same LeNet-5 on the previous kernels
+//!   (`LeNet5Previous`: convolutions by im2col + GEMM, max pooling by the auto-vectorized
+//!   reference loops), with the same parameters and data;
 //! * for every group, the dispatched-vs-scalar comparison is this binary run twice:
 //!   `cargo bench --bench train_step` and `CONSTNN_ISA=scalar cargo bench --bench train_step`
 //!   (criterion then also reports the change from the previous run).
@@ -335,27 +338,251 @@ fn w1_mlp(c: &mut Criterion) {
     g.finish();
 }
 
-/// W2: LeNet-5 training step with Adam, batch 64.
+/// LeNet-5 on the previous kernels (the W2/W2i baseline): the same struct with its
+/// convolutions on im2col + GEMM and its max pooling on the previous auto-vectorized kernel
+/// (argmax always) and the reference backward.
+#[derive(Network)]
+#[network(input = (1, 28, 28))]
+struct LeNet5Previous {
+    c1: previous::Conv<1, 6, 5, 1, 2>,
+    r1: Relu,
+    p1: previous::MaxPool<2>,
+    c2: previous::Conv<6, 16, 5>,
+    r2: Relu,
+    p2: previous::MaxPool<2>,
+    flat: Flatten,
+    d1: Dense<400, 120>,
+    r3: Relu,
+    d2: Dense<120, 84>,
+    r4: Relu,
+    out: Dense<84, 10>,
+}
+
+impl LeNet5Previous {
+    /// The same parameters as `LeNet5::new(seed)`.
+    fn new(seed: u64) -> Self {
+        let n = LeNet5::new(seed);
+        Self {
+            c1: previous::Conv(n.c1),
+            r1: Relu,
+            p1: previous::MaxPool,
+            c2: previous::Conv(n.c2),
+            r2: Relu,
+            p2: previous::MaxPool,
+            flat: Flatten,
+            d1: n.d1,
+            r3: Relu,
+            d2: n.d2,
+            r4: Relu,
+            out: n.out,
+        }
+    }
+}
+
+/// The layers of the W2 baseline: the library's parameters and shape rules, the previous
+/// kernels.
+mod previous {
+    use constnn::kernel::conv2d::ConvDims;
+    use constnn::kernel::im2col;
+    use constnn::kernel::isa::Isa;
+    use constnn::kernel::pool2d::{PoolDims, max_backward_reference, max_forward_autovec};
+    use constnn::layer::{Layer, MaxPool2d, Mode, Params, Visitor, VisitorRef};
+    use constnn::prelude::*;
+    use constnn::shape::{Describe, LayerInfo};
+
+    /// `Conv2d` computed by im2col + GEMM.
+    pub struct Conv<
+        const CI: usize,
+        const CO: usize,
+        const F: usize,
+        const S: usize = 1,
+        const P: usize = 0,
+    >(pub Conv2d<CI, CO, F, S, P>);
+
+    impl<const CI: usize, const CO: usize, const F: usize, const S: usize, const P: usize> Describe
+        for Conv<CI, CO, F, S, P>
+    {
+        const INFO: LayerInfo = <Conv2d<CI, CO, F, S, P> as Describe>::INFO;
+    }
+
+    impl<const CI: usize, const CO: usize, const F: usize, const S: usize, const P: usize>
+        Params<f32> for Conv<CI, CO, F, S, P>
+    {
+        fn visit(&mut self, v: &mut dyn Visitor<f32>) {
+            self.0.visit(v)
+        }
+        fn visit_ref(&self, v: &mut dyn VisitorRef<f32>) {
+            self.0.visit_ref(v)
+        }
+    }
+
+    impl<
+        const CI: usize,
+        const CO: usize,
+        const F: usize,
+        const S: usize,
+        const P: usize,
+        const H: usize,
+        const W: usize,
+        const OH: usize,
+        const OW: usize,
+    > Layer<Images<CI, H, W>, Images<CO, OH, OW>> for Conv<CI, CO, F, S, P>
+    {
+        /// im2col's matrix and its gradient.
+        type Cache = (Vec<f32>, Vec<f32>);
+
+        fn forward<M: Mode>(
+            &mut self,
+            x: &Images<CI, H, W>,
+            z: &mut Images<CO, OH, OW>,
+            (col, _): &mut Self::Cache,
+        ) {
+            let d = dims::<CI, CO, F, S, P>((H, W, OH, OW), x.batch_size());
+            z.set_batch_size(d.m);
+            let c = &self.0;
+            im2col::forward(d, x.as_slice(), &c.w, &c.b, col, z.as_mut_slice());
+        }
+
+        fn backward(
+            &mut self,
+            x: &Images<CI, H, W>,
+            _z: &Images<CO, OH, OW>,
+            (col, dcol): &mut Self::Cache,
+            dz: &Images<CO, OH, OW>,
+            dx: Option<&mut Images<CI, H, W>>,
+        ) {
+            let d = dims::<CI, CO, F, S, P>((H, W, OH, OW), x.batch_size());
+            let dx = dx.map(|dx| {
+                dx.set_batch_size(d.m);
+                (dx.as_mut_slice(), dcol)
+            });
+            let c = &mut self.0;
+            let alpha = 1.0 / d.m.max(1) as f32;
+            im2col::backward(d, alpha, &c.w, col, dz.as_slice(), &mut c.dw, &mut c.db, dx);
+        }
+    }
+
+    fn dims<const CI: usize, const CO: usize, const F: usize, const S: usize, const P: usize>(
+        (h, w, oh, ow): (usize, usize, usize, usize),
+        m: usize,
+    ) -> ConvDims {
+        ConvDims {
+            c_in: CI,
+            h,
+            w,
+            c_out: CO,
+            oh,
+            ow,
+            f: F,
+            s: S,
+            p: P,
+            m,
+        }
+    }
+
+    /// `MaxPool2d<F>` on the previous kernels.
+    pub struct MaxPool<const F: usize>;
+
+    impl<const F: usize> Describe for MaxPool<F> {
+        const INFO: LayerInfo = <MaxPool2d<F> as Describe>::INFO;
+    }
+
+    impl<const F: usize> Params<f32> for MaxPool<F> {}
+
+    impl<
+        const F: usize,
+        const C: usize,
+        const H: usize,
+        const W: usize,
+        const OH: usize,
+        const OW: usize,
+    > Layer<Images<C, H, W>, Images<C, OH, OW>> for MaxPool<F>
+    {
+        type Cache = Vec<u32>;
+
+        fn forward<M: Mode>(
+            &mut self,
+            x: &Images<C, H, W>,
+            y: &mut Images<C, OH, OW>,
+            arg: &mut Vec<u32>,
+        ) {
+            let d = PoolDims {
+                c: C,
+                h: H,
+                w: W,
+                oh: OH,
+                ow: OW,
+                f: F,
+                s: F,
+                m: x.batch_size(),
+            };
+            y.set_batch_size(d.m);
+            arg.resize(C * OH * OW * d.m, 0);
+            max_forward_autovec(Isa::get(), d, x.as_slice(), y.as_mut_slice(), arg);
+        }
+
+        fn backward(
+            &mut self,
+            x: &Images<C, H, W>,
+            _y: &Images<C, OH, OW>,
+            arg: &mut Vec<u32>,
+            dy: &Images<C, OH, OW>,
+            dx: Option<&mut Images<C, H, W>>,
+        ) {
+            let Some(dx) = dx else { return };
+            let d = PoolDims {
+                c: C,
+                h: H,
+                w: W,
+                oh: OH,
+                ow: OW,
+                f: F,
+                s: F,
+                m: x.batch_size(),
+            };
+            dx.set_batch_size(d.m);
+            max_backward_reference(d, 0.0, dy.as_slice(), arg, dx.as_mut_slice());
+        }
+    }
+}
+
+/// W2: LeNet-5 training step with Adam, batch 64, beside the same step on the previous
+/// kernels (same parameters, same data: their first costs are checked equal before timing).
 fn w2_lenet_train(c: &mut Criterion) {
-    let opt = Adam::new(AdamConfig::default());
-    let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(2), opt, 21);
+    let opt = || Adam::new(AdamConfig::default());
+    let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(2), opt(), 21);
+    let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(2), opt(), 21);
+    let (lib, old) = (step.train(), prev.train());
+    assert!(
+        (lib - old).abs() <= 1e-4 * lib.abs().max(1.0),
+        "library cost {lib} vs previous kernels {old}"
+    );
     let mut g = c.benchmark_group("W2 lenet train b64");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(
         format!("derive(Network) + Adam, 64 samples ({})", isa_label()),
         |bench| rayon::scope(|_| bench.iter(|| step.train())),
     );
+    g.bench_function(
+        "previous kernels: im2col conv, autovec max pool, 64 samples",
+        |bench| rayon::scope(|_| bench.iter(|| prev.train())),
+    );
     g.finish();
 }
 
-/// W2i: LeNet-5 inference (`forward::<Eval>`), batch 64.
+/// W2i: LeNet-5 inference (`forward::<Eval>`), batch 64, beside the previous kernels.
 fn w2i_lenet_infer(c: &mut Criterion) {
     let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(3), Sgd::new(LR), 31);
+    let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(3), Sgd::new(LR), 31);
     let mut g = c.benchmark_group("W2i lenet infer b64");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(
         format!("forward::<Eval>, 64 samples ({})", isa_label()),
         |bench| rayon::scope(|_| bench.iter(|| step.infer())),
+    );
+    g.bench_function(
+        "previous kernels: im2col conv, autovec max pool, 64 samples",
+        |bench| rayon::scope(|_| bench.iter(|| prev.infer())),
     );
     g.finish();
 }

@@ -7,17 +7,19 @@
 use core::fmt::{Debug, Display};
 use core::iter::Sum;
 
+use crate::kernel::conv2d::ConvKernel;
 use crate::kernel::eltwise::EltwiseKernel;
 use crate::kernel::gemm::{Element, Gemm};
-use crate::kernel::pool2d::MaxPoolKernel;
+use crate::kernel::pool2d::PoolKernel;
 
 /// An element type: `f32` or `f64`.
 pub trait Scalar:
     num_traits::Float
     + Gemm
+    + ConvKernel
     + Element
     + EltwiseKernel
-    + MaxPoolKernel
+    + PoolKernel
     + Default
     + Debug
     + Display

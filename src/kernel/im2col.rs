@@ -23,12 +23,6 @@ impl ConvDims {
     pub fn columns(&self) -> usize {
         self.oh * self.ow * self.m
     }
-
-    /// Input row (or column) read by output position `o` at filter offset `u`, or `None` in
-    /// the padding.
-    fn source(&self, o: usize, u: usize, n: usize) -> Option<usize> {
-        (o * self.s + u).checked_sub(self.p).filter(|&i| i < n)
-    }
 }
 
 /// `col ←` the `K × N` tap matrix of `x` (resized as needed).

@@ -13,4 +13,5 @@ pub mod eltwise;
 pub mod gemm;
 pub mod im2col;
 pub mod isa;
+pub(crate) mod lanes;
 pub mod pool2d;

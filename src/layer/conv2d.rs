@@ -29,8 +29,7 @@ use rand::rngs::StdRng;
 
 use super::{Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
 use crate::Scalar;
-use crate::kernel::conv2d::ConvDims;
-use crate::kernel::im2col;
+use crate::kernel::conv2d::{self, ConvDims, ConvScratch};
 use crate::shape::{Describe, LayerInfo, Message, Rule, Shape, check_window_output};
 use crate::tensor::{Images, Init, Tensor};
 
@@ -116,12 +115,12 @@ impl<
     ) {
         let d = dims::<C_IN, C_OUT, F, S, P, H, W, OH, OW>(x.batch_size());
         z.set_batch_size(d.m);
-        im2col::forward(
+        conv2d::forward(
             d,
             x.as_slice(),
             &self.w,
             &self.b,
-            &mut cache.col,
+            &mut cache.scratch,
             z.as_mut_slice(),
         );
     }
@@ -136,31 +135,28 @@ impl<
     ) {
         let d = dims::<C_IN, C_OUT, F, S, P, H, W, OH, OW>(x.batch_size());
         let alpha = T::one() / T::of(d.m.max(1) as f64);
-        let ConvCache { col, dcol } = cache;
         let dx = dx.map(|dx| {
             dx.set_batch_size(d.m);
-            (dx.as_mut_slice(), dcol)
+            dx.as_mut_slice()
         });
-        im2col::backward(
+        conv2d::backward(
             d,
             alpha,
+            x.as_slice(),
             &self.w,
-            col,
             dz.as_slice(),
-            &mut self.dw,
-            &mut self.db,
+            (&mut self.dw, &mut self.db),
             dx,
+            &mut cache.scratch,
         );
     }
 }
 
-/// What a convolution keeps between forward and backward: the im2col matrix of its input
-/// (`C_in·F² × n_H·n_W·m`, reused by `dW = (1/m)·dZ·colᵀ`) and scratch for `dcol`. Both are
-/// reused across steps.
+/// What a convolution keeps between forward and backward: its input with the zero border of
+/// `P` (read again by `dW`) and the kernels' scratch, all reused across steps.
 #[derive(Clone, Debug, Default)]
 pub struct ConvCache<T> {
-    col: Vec<T>,
-    dcol: Vec<T>,
+    scratch: ConvScratch<T>,
 }
 
 /// The kernel sizes, after the compile-time checks of the shape rule.

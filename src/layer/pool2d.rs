@@ -10,9 +10,7 @@
 
 use super::{Layer, Mode, Params};
 use crate::Scalar;
-use crate::kernel::pool2d::{
-    PoolDims, avg_backward_reference, avg_forward_reference, max_backward_reference,
-};
+use crate::kernel::pool2d::PoolDims;
 use crate::shape::{Describe, LayerInfo, Message, Rule, Shape, check_window_output};
 use crate::tensor::{Images, Tensor};
 
@@ -74,7 +72,7 @@ impl<
     T: Scalar,
 > Layer<Images<C, H, W, T>, Images<C, OH, OW, T>> for MaxPool2d<F, S>
 {
-    /// The input position of each output's maximum.
+    /// The input position of each output's maximum (filled in [`Train`](super::Train) mode).
     type Cache = Vec<u32>;
 
     fn forward<M: Mode>(
@@ -85,7 +83,12 @@ impl<
     ) {
         let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
         y.set_batch_size(d.m);
-        arg.resize(C * OH * OW * d.m, 0);
+        let arg = if M::TRAINING {
+            arg.resize(C * OH * OW * d.m, 0);
+            Some(&mut arg[..])
+        } else {
+            None // inference: no backward will read the positions
+        };
         T::max_pool_forward(d, x.as_slice(), y.as_mut_slice(), arg);
     }
 
@@ -100,7 +103,7 @@ impl<
         let Some(dx) = dx else { return };
         let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
         dx.set_batch_size(d.m);
-        max_backward_reference(d, T::zero(), dy.as_slice(), arg, dx.as_mut_slice());
+        T::max_pool_backward(d, dy.as_slice(), arg, dx.as_mut_slice());
     }
 }
 
@@ -125,12 +128,7 @@ impl<
     ) {
         let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
         y.set_batch_size(d.m);
-        avg_forward_reference(
-            d,
-            T::one() / T::of((F * F) as f64),
-            x.as_slice(),
-            y.as_mut_slice(),
-        );
+        T::avg_pool_forward(d, x.as_slice(), y.as_mut_slice());
     }
 
     fn backward(
@@ -144,12 +142,7 @@ impl<
         let Some(dx) = dx else { return };
         let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
         dx.set_batch_size(d.m);
-        avg_backward_reference(
-            d,
-            T::one() / T::of((F * F) as f64),
-            dy.as_slice(),
-            dx.as_mut_slice(),
-        );
+        T::avg_pool_backward(d, dy.as_slice(), dx.as_mut_slice());
     }
 }
 

@@ -1,76 +1,9 @@
-//! Direct 2-D convolution (cross-correlation, as in the notes and every framework) over a
-//! batch stored feature-major: value `(c, h, w)` of sample `j` at `((c·H + h)·W + w)·m + j`,
-//! so every inner loop is an `axpy` along the batch.
-//!
-//! With filters `W: C_out × C_in × f × f`, stride `s`, padding `p` (zeros):
-//!
-//! * forward  `Y[o, y, x] = b[o] + Σ_{c, u, v} W[o, c, u, v] · X[c, y·s + u − p, x·s + v − p]`
-//! * backward `dW[o, c, u, v] = α·Σ_{y, x, j} dY[o, y, x, j] · X[c, y·s + u − p, x·s + v − p, j]`,
-//!   `db[o] = α·Σ dY[o, …]`, `dX[c, i, k] = Σ W[o, c, u, v] · dY[o, y, x]` over the windows
-//!   covering `(i, k)`; `α = 1/m` in the layers.
+//! The scalar reference: every output (and every gradient term) summed straight from the
+//! formulas of [`super`], with the padding skipped tap by tap. Slow and obviously right; the
+//! fast kernels are tested against it.
 
-use super::gemm::Element;
-
-/// Sizes of one convolution over a batch of `m` samples.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ConvDims {
-    /// Input channels, height, width.
-    pub c_in: usize,
-    /// Input height.
-    pub h: usize,
-    /// Input width.
-    pub w: usize,
-    /// Output channels (filters).
-    pub c_out: usize,
-    /// Output height `⌊(h + 2p − f)/s⌋ + 1`.
-    pub oh: usize,
-    /// Output width.
-    pub ow: usize,
-    /// Filter size.
-    pub f: usize,
-    /// Stride.
-    pub s: usize,
-    /// Padding.
-    pub p: usize,
-    /// Batch size.
-    pub m: usize,
-}
-
-impl ConvDims {
-    fn check<T>(&self, x: &[T], w: &[T], y: &[T]) {
-        assert_eq!(
-            x.len(),
-            self.c_in * self.h * self.w * self.m,
-            "conv2d: input length"
-        );
-        assert_eq!(
-            w.len(),
-            self.c_out * self.c_in * self.f * self.f,
-            "conv2d: filter length"
-        );
-        assert_eq!(
-            y.len(),
-            self.c_out * self.oh * self.ow * self.m,
-            "conv2d: output length"
-        );
-        assert_eq!(
-            self.oh,
-            (self.h + 2 * self.p - self.f) / self.s + 1,
-            "conv2d: output height"
-        );
-        assert_eq!(
-            self.ow,
-            (self.w + 2 * self.p - self.f) / self.s + 1,
-            "conv2d: output width"
-        );
-    }
-
-    /// Input row `i` read by output row `y` at filter offset `u`, or `None` in the padding.
-    #[inline(always)]
-    fn src(&self, out: usize, u: usize, n: usize) -> Option<usize> {
-        (out * self.s + u).checked_sub(self.p).filter(|&i| i < n)
-    }
-}
+use super::ConvDims;
+use crate::kernel::gemm::Element;
 
 /// `y ← conv(x, w) + b` (reference).
 pub fn forward_reference<T: Element>(d: ConvDims, x: &[T], w: &[T], b: &[T], y: &mut [T]) {
@@ -83,11 +16,11 @@ pub fn forward_reference<T: Element>(d: ConvDims, x: &[T], w: &[T], b: &[T], y: 
                 out.fill(b[o]);
                 for c in 0..d.c_in {
                     for u in 0..d.f {
-                        let Some(iy) = d.src(oy, u, d.h) else {
+                        let Some(iy) = d.source(oy, u, d.h) else {
                             continue;
                         };
                         for v in 0..d.f {
-                            let Some(ix) = d.src(ox, v, d.w) else {
+                            let Some(ix) = d.source(ox, v, d.w) else {
                                 continue;
                             };
                             let k = w[((o * d.c_in + c) * d.f + u) * d.f + v];
@@ -130,11 +63,11 @@ pub fn backward_reference<T: Element>(
                 bias = g.iter().fold(bias, |s, &v| s + v);
                 for c in 0..d.c_in {
                     for u in 0..d.f {
-                        let Some(iy) = d.src(oy, u, d.h) else {
+                        let Some(iy) = d.source(oy, u, d.h) else {
                             continue;
                         };
                         for v in 0..d.f {
-                            let Some(ix) = d.src(ox, v, d.w) else {
+                            let Some(ix) = d.source(ox, v, d.w) else {
                                 continue;
                             };
                             let wi = ((o * d.c_in + c) * d.f + u) * d.f + v;

@@ -1,55 +1,8 @@
-//! Max and average pooling over `f × f` windows with stride `s`, per channel, on the same
-//! feature-major layout as [`conv2d`](super::conv2d) (value `(c, h, w)` of sample `j` at
-//! `((c·H + h)·W + w)·m + j`).
-//!
-//! * max: `Y = max` over the window; backward routes `dY` to the position of the maximum
-//!   (the first one on ties), recorded in forward;
-//! * average: `Y = (1/f²)·Σ` over the window; backward spreads `dY/f²` over the window.
+//! The scalar reference: each window read straight from the formulas of [`super`]. The fast
+//! kernels are tested against it.
 
-use super::gemm::usable;
-use super::isa::Isa;
-
-/// Sizes of one pooling over a batch of `m` samples.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PoolDims {
-    /// Channels.
-    pub c: usize,
-    /// Input height.
-    pub h: usize,
-    /// Input width.
-    pub w: usize,
-    /// Output height `⌊(h − f)/s⌋ + 1`.
-    pub oh: usize,
-    /// Output width.
-    pub ow: usize,
-    /// Window.
-    pub f: usize,
-    /// Stride.
-    pub s: usize,
-    /// Batch size.
-    pub m: usize,
-}
-
-impl PoolDims {
-    fn check(&self, x: usize, y: usize) {
-        assert_eq!(x, self.c * self.h * self.w * self.m, "pool2d: input length");
-        assert_eq!(
-            y,
-            self.c * self.oh * self.ow * self.m,
-            "pool2d: output length"
-        );
-        assert_eq!(
-            self.oh,
-            (self.h - self.f) / self.s + 1,
-            "pool2d: output height"
-        );
-        assert_eq!(
-            self.ow,
-            (self.w - self.f) / self.s + 1,
-            "pool2d: output width"
-        );
-    }
-}
+use super::PoolDims;
+use crate::kernel::gemm::Element;
 
 /// `y ← max-pool(x)`, and `arg[k] ←` the input feature index of the maximum for output `k`
 /// (the first one on ties). The inner loop runs along the batch, a compare-and-select per lane.
@@ -89,50 +42,6 @@ pub fn max_forward_reference<T: Copy + PartialOrd>(
     }
 }
 
-/// [`max_forward_reference`] in f32 on the given ISA (the same loops compiled with AVX2 or
-/// AVX-512 enabled, so the per-lane select uses the wide registers).
-pub fn max_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F.
-        Isa::Avx512 => unsafe { max_forward_avx512(d, x, y, arg) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { max_forward_avx2(d, x, y, arg) },
-        _ => max_forward_reference(d, x, y, arg),
-    }
-}
-
-/// Element types with a max-pooling kernel (f32 dispatches on [`Isa::get`]).
-pub trait MaxPoolKernel: Copy + PartialOrd {
-    /// `y ← max-pool(x)` with argmax positions, as [`max_forward_reference`].
-    fn max_pool_forward(d: PoolDims, x: &[Self], y: &mut [Self], arg: &mut [u32]);
-}
-
-impl MaxPoolKernel for f32 {
-    fn max_pool_forward(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-        max_forward_with(Isa::get(), d, x, y, arg)
-    }
-}
-
-impl MaxPoolKernel for f64 {
-    fn max_pool_forward(d: PoolDims, x: &[f64], y: &mut [f64], arg: &mut [u32]) {
-        max_forward_reference(d, x, y, arg)
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
-fn max_forward_avx512(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-    max_forward_reference(d, x, y, arg)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn max_forward_avx2(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-    max_forward_reference(d, x, y, arg)
-}
-
 /// `dx ← 0`, then `dx[arg[k]] += dy[k]` for every output `k`.
 pub fn max_backward_reference<T: Copy + core::ops::Add<Output = T>>(
     d: PoolDims,
@@ -151,12 +60,7 @@ pub fn max_backward_reference<T: Copy + core::ops::Add<Output = T>>(
 }
 
 /// `y ← (1/f²)·Σ` over each window (`inv_area = 1/f²`).
-pub fn avg_forward_reference<T: super::gemm::Element>(
-    d: PoolDims,
-    inv_area: T,
-    x: &[T],
-    y: &mut [T],
-) {
+pub fn avg_forward_reference<T: Element>(d: PoolDims, inv_area: T, x: &[T], y: &mut [T]) {
     d.check(x.len(), y.len());
     let m = d.m;
     for c in 0..d.c {
@@ -179,12 +83,7 @@ pub fn avg_forward_reference<T: super::gemm::Element>(
 }
 
 /// `dx ← 0`, then `dx += dy/f²` over each window.
-pub fn avg_backward_reference<T: super::gemm::Element>(
-    d: PoolDims,
-    inv_area: T,
-    dy: &[T],
-    dx: &mut [T],
-) {
+pub fn avg_backward_reference<T: Element>(d: PoolDims, inv_area: T, dy: &[T], dx: &mut [T]) {
     d.check(dx.len(), dy.len());
     dx.fill(T::ZERO);
     let m = d.m;
@@ -237,29 +136,6 @@ mod tests {
             .filter(|p| p.1 != 0.0)
             .collect();
         assert_eq!(nonzero, [(5, 1.0), (7, 2.0), (13, 3.0), (15, 4.0)]);
-    }
-
-    #[test]
-    fn every_isa_pools_like_the_reference_on_a_ragged_batch() {
-        // 3 channels of 6×5, window 2 stride 2 → 3×2 (rows 0..4, cols 0..4), batch 37, with ties.
-        let d = PoolDims {
-            c: 3,
-            h: 6,
-            w: 5,
-            oh: 3,
-            ow: 2,
-            f: 2,
-            s: 2,
-            m: 37,
-        };
-        let x: Vec<f32> = (0..3 * 30 * 37).map(|i| ((i * 7919) % 23) as f32).collect();
-        let (mut y0, mut a0) = (vec![0.0; 3 * 6 * 37], vec![0; 3 * 6 * 37]);
-        max_forward_reference(d, &x, &mut y0, &mut a0);
-        for isa in Isa::available() {
-            let (mut y, mut a) = (vec![0.0; y0.len()], vec![0; a0.len()]);
-            max_forward_with(isa, d, &x, &mut y, &mut a);
-            assert_eq!((&y, &a), (&y0, &a0), "{isa:?}");
-        }
     }
 
     #[test]

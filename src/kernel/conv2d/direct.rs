@@ -1,0 +1,236 @@
+//! The direct kernels: a stride-1 convolution of an input that already carries its zero
+//! border ([`Valid`]), as register tiles.
+//!
+//! With stride 1, output row `oy` of channel `o` is one contiguous run of `n = n_W·m` values
+//! (positions × batch), and the values tap `(c, u, v)` multiplies are the run of the same
+//! length starting at `((c·H + oy + u)·W + v)·m` in the input. The convolution of a row is
+//! thus a small matrix product whose `B` rows are windows into the input: im2col without the
+//! copy.
+//!
+//! * forward: an `OC × WIDTH` block of `Y` (`OC` ≤ 4 channels, `WIDTH` consecutive values of
+//!   one row) stays in registers while the taps run; each tap loads `WIDTH` input values and
+//!   broadcasts `OC` weights. A row whose length is not a multiple of `WIDTH` ends with a
+//!   block that overlaps the previous one (it recomputes equal values), so no lane is masked.
+//! * `dW` (in `grad`): an `OC × TV` block of dot products (`TV` taps), `N` lanes each, runs
+//!   over blocks of rows and is summed across lanes at the end.
+//!
+//! One generic body per kernel over `Lanes`; the `#[target_feature]` wrappers of
+//! `dispatch` instantiate it with AVX-512 or AVX2 vectors, the scalar paths (f32 without
+//! SIMD, and f64, which the layers' gradient checks use) with one lane.
+
+use crate::kernel::gemm::Element;
+use crate::kernel::lanes::{Lanes, One};
+
+/// Sizes of a stride-1 convolution without padding: `c_in` planes `h × w` of `m` samples,
+/// `c_out` filters `f × f`, output `(h − f + 1) × (w − f + 1)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Valid {
+    /// Input channels.
+    pub c_in: usize,
+    /// Input height (with the padding already in it).
+    pub h: usize,
+    /// Input width (with the padding already in it).
+    pub w: usize,
+    /// Output channels.
+    pub c_out: usize,
+    /// Filter size.
+    pub f: usize,
+    /// Batch size.
+    pub m: usize,
+    /// Rows and columns of zeros known to border every input plane (the padding): taps that
+    /// read only those are skipped.
+    pub zero: usize,
+}
+
+impl Valid {
+    /// Output height.
+    pub fn oh(&self) -> usize {
+        self.h + 1 - self.f
+    }
+    /// Values in one output row, `n_W·m`.
+    pub fn n(&self) -> usize {
+        (self.w + 1 - self.f) * self.m
+    }
+    /// Taps per filter, `c_in·f²`.
+    pub fn taps(&self) -> usize {
+        self.c_in * self.f * self.f
+    }
+    /// Where tap `t = (c·f + u)·f + v` starts reading, relative to the output row's start.
+    #[inline(always)]
+    pub(super) fn offset(&self, t: usize) -> usize {
+        let (cu, v) = (t / self.f, t % self.f);
+        let (c, u) = (cu / self.f, cu % self.f);
+        ((c * self.h + u) * self.w + v) * self.m
+    }
+    /// The bounds the unchecked reads of the tiles rely on.
+    pub(super) fn check<T>(&self, x: &[T], out: &[T], per_channel: usize, o: (usize, usize)) {
+        assert!(
+            self.f >= 1 && self.h >= self.f && self.w >= self.f,
+            "conv2d: filter size"
+        );
+        assert_eq!(
+            x.len(),
+            self.c_in * self.h * self.w * self.m,
+            "conv2d: input"
+        );
+        assert!(o.0 <= o.1 && o.1 <= self.c_out, "conv2d: output channels");
+        assert_eq!(out.len(), (o.1 - o.0) * per_channel, "conv2d: output");
+    }
+    pub(super) fn per_out_channel(&self) -> usize {
+        self.oh() * self.n()
+    }
+}
+
+/// Output channels per register tile: 4 when 4 divides `c_out`, else 3 when 3 does, else 4
+/// (and a smaller tile for the rest). The two-thread split cuts at a multiple of it.
+pub fn block(c_out: usize) -> usize {
+    if !c_out.is_multiple_of(4) && c_out.is_multiple_of(3) {
+        3
+    } else {
+        4
+    }
+}
+
+/// What every forward tile reads.
+struct Forward<'a, T> {
+    g: Valid,
+    x: &'a [T],
+    w: &'a [T],
+    b: Option<&'a [T]>,
+    /// The output channels `y` holds.
+    o: (usize, usize),
+}
+
+/// `Y[o0.., oy, q0..q0 + NV·N] = b + Σ_taps W·X`, `OC` channels.
+#[inline(always)]
+fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize>(
+    f: &Forward<'_, V::E>,
+    y: &mut [V::E],
+    (o0, oy, q0): (usize, usize, usize),
+) {
+    let g = f.g;
+    let (k, m) = (g.taps(), g.m);
+    let fs = if F == 0 { g.f } else { F };
+    let mut acc = [[V::splat(V::E::ZERO); NV]; OC];
+    if let Some(b) = f.b {
+        for (i, acc_i) in acc.iter_mut().enumerate() {
+            *acc_i = [V::splat(b[o0 + i]); NV];
+        }
+    }
+    // The taps that read more than the zero border: rows `oy + u` and, for the tile's
+    // positions `k0..=k1`, columns `k + v` inside it.
+    let (z, k0, k1) = (g.zero, q0 / m, (q0 + NV * V::N - 1) / m);
+    let (u0, u1) = (z.saturating_sub(oy), fs.min((g.h - z).saturating_sub(oy)));
+    let (v0, v1) = (z.saturating_sub(k1), fs.min((g.w - z).saturating_sub(k0)));
+    let (xp, wp) = (f.x.as_ptr(), f.w.as_ptr());
+    for c in 0..g.c_in {
+        for u in u0..u1 {
+            let row = (c * g.h + oy + u) * g.w * m + q0;
+            let tap = (c * fs + u) * fs;
+            for v in v0..v1 {
+                // SAFETY: `check` asserted `x.len() = c_in·h·w·m`; with `c < c_in`,
+                // `oy + u ≤ h − 1`, `v ≤ f − 1` and `q0 + NV·N ≤ n = (w − f + 1)·m` the last
+                // value read is `((c·h + oy + u)·w + v)·m + q0 + NV·N − 1 < (c·h + h)·w·m`.
+                let xs: [V; NV] =
+                    core::array::from_fn(|j| unsafe { V::load(xp.add(row + v * m + j * V::N)) });
+                for (i, acc_i) in acc.iter_mut().enumerate() {
+                    // SAFETY: `o0 + i < c_out` and `tap + v < k`, and `w.len() = c_out·k`.
+                    let wv = V::splat(unsafe { *wp.add((o0 + i) * k + tap + v) });
+                    for (a, &xv) in acc_i.iter_mut().zip(&xs) {
+                        *a = wv.madd(xv, *a);
+                    }
+                }
+            }
+        }
+    }
+    let (n, plane) = (g.n(), g.per_out_channel());
+    for (i, acc_i) in acc.iter().enumerate() {
+        let out = &mut y[(o0 + i - f.o.0) * plane + oy * n + q0..][..NV * V::N];
+        for (j, a) in acc_i.iter().enumerate() {
+            // SAFETY: `out` holds `NV·N` values, so `N` from `j·N` (`j < NV`) are inside it.
+            unsafe { a.store(out.as_mut_ptr().add(j * V::N)) }
+        }
+    }
+}
+
+/// Every channel block of `f.o` at one position.
+#[inline(always)]
+fn forward_blocks<V: Lanes, const NV: usize, const F: usize>(
+    f: &Forward<'_, V::E>,
+    y: &mut [V::E],
+    oy: usize,
+    q0: usize,
+) {
+    let bs = block(f.g.c_out);
+    let mut o0 = f.o.0;
+    while o0 < f.o.1 {
+        let at = (o0, oy, q0);
+        match (f.o.1 - o0).min(bs) {
+            4 => forward_tile::<V, 4, NV, F>(f, y, at),
+            3 => forward_tile::<V, 3, NV, F>(f, y, at),
+            2 => forward_tile::<V, 2, NV, F>(f, y, at),
+            _ => forward_tile::<V, 1, NV, F>(f, y, at),
+        }
+        o0 += bs;
+    }
+}
+
+/// One output row in tiles of `NV` vectors of `V`, the last one moved back to end at the
+/// row's end (overlapping its neighbour, which it recomputes equal).
+#[inline(always)]
+fn forward_row<V: Lanes, const NV: usize, const F: usize>(
+    f: &Forward<'_, V::E>,
+    y: &mut [V::E],
+    oy: usize,
+) {
+    let (n, width) = (f.g.n(), NV * V::N);
+    let mut q0 = 0;
+    while q0 + width <= n {
+        forward_blocks::<V, NV, F>(f, y, oy, q0);
+        q0 += width;
+    }
+    if q0 < n {
+        forward_blocks::<V, NV, F>(f, y, oy, n - width);
+    }
+}
+
+/// Output channels `o.0..o.1` of the convolution, into `y` (which holds exactly those):
+/// `Y = W ⋆ X + b` (or without `b`). Tiles are `NV` vectors wide, or one vector, or one value
+/// when the rows are shorter.
+#[inline(always)]
+pub fn forward_body<V: Lanes, const NV: usize>(
+    g: Valid,
+    x: &[V::E],
+    w: &[V::E],
+    b: Option<&[V::E]>,
+    y: &mut [V::E],
+    o: (usize, usize),
+) {
+    g.check(x, y, g.per_out_channel(), o);
+    assert_eq!(w.len(), g.c_out * g.taps(), "conv2d: filters");
+    if let Some(b) = b {
+        assert_eq!(b.len(), g.c_out, "conv2d: biases");
+    }
+    let f = Forward { g, x, w, b, o };
+    match g.f {
+        3 => forward_rows::<V, NV, 3>(&f, y),
+        5 => forward_rows::<V, NV, 5>(&f, y),
+        _ => forward_rows::<V, NV, 0>(&f, y),
+    }
+}
+
+/// Every output row; `F` is the filter size when known at compile time (3 and 5, whose tap
+/// loops then unroll), else 0.
+#[inline(always)]
+fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
+    let n = f.g.n();
+    for oy in 0..f.g.oh() {
+        if n >= NV * V::N {
+            forward_row::<V, NV, F>(f, y, oy);
+        } else if n >= V::N {
+            forward_row::<V, 1, F>(f, y, oy);
+        } else {
+            forward_row::<One<V::E>, 1, F>(f, y, oy);
+        }
+    }
+}
