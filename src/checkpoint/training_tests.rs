@@ -85,3 +85,34 @@ fn a_bad_progress_field_changes_neither_the_model_nor_the_optimizer() {
     assert!(save_bytes(&net).unwrap() == model, "the model changed");
     assert_eq!(opt.snapshot(), state, "the optimizer changed");
 }
+
+#[test]
+fn a_step_count_of_u64_max_loads_and_the_next_step_saturates() {
+    // The fuzz target's checkpoint before any step, with `constnn.optimizer.steps` set to
+    // 2⁶⁴ − 1 (crafted: the target steps the loaded optimizer once). `t += 1` overflowed.
+    let path = regression("adam-steps-u64-max.safetensors");
+    let mut net = mlp(0.5);
+    let mut opt = adam();
+    let progress = load_training(&mut net, &mut opt, &path).unwrap();
+    assert_eq!(
+        (progress, opt.steps()),
+        (
+            Progress {
+                epochs: 0,
+                steps: 0,
+                lr0: 0.01
+            },
+            u64::MAX
+        )
+    );
+    let before = net.values_to_vec();
+    net.visit(&mut |p: Param<'_, f32>| p.grad.fill(1.0));
+    opt.step(&mut net);
+    assert_eq!(opt.steps(), u64::MAX);
+    // From zero averages with dW = 1: v = 0.1, s = 0.001, and at t = 2⁶⁴ − 1 the corrections
+    // 1 − β^t are 1, so each entry moves by α·v/(√s + ε) = 0.01·0.1/(0.0316227766 + 1e-8)
+    // = 0.0316227666 (a wrapped t = 1 would move it by α/(1 + ε) = 0.0099999999).
+    for (b, a) in before.iter().zip(net.values_to_vec()) {
+        assert!((b - a - 0.031_622_767).abs() < 1e-6, "{b} → {a}");
+    }
+}
