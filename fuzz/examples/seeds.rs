@@ -1,13 +1,14 @@
-//! Writes the seed inputs under `fuzz/seeds/` from the repository's data files and from
-//! `checkpoint::save_bytes`. Run from `fuzz/`: `cargo run --example seeds`.
+//! Writes the seed inputs under `fuzz/seeds/` from the repository's data files, from
+//! `checkpoint::save_bytes` and from training runs. Run from `fuzz/`: `cargo run --example
+//! seeds`.
 
 use std::fs;
 use std::io::{Read, Write};
 use std::path::Path;
 
-use constnn::checkpoint;
+use constnn::checkpoint::{self, Progress};
 use constnn::prelude::*;
-use constnn_fuzz::Net;
+use constnn_fuzz::{Mlp, Net, adam, frozen_adam, trained};
 
 fn gunzip(path: &str) -> Vec<u8> {
     let mut out = Vec::new();
@@ -81,4 +82,26 @@ fn main() {
         "dense-3-2.safetensors",
         &checkpoint::save_bytes(&dense).expect("saves"),
     );
+
+    // Training checkpoints of `Mlp`: as `fit` writes them after one epoch of two steps,
+    // with Adam and with Adam over all but the frozen `base`, and before any step.
+    let training = seeds.join("training");
+    let tmp = std::env::temp_dir().join(format!("constnn-fuzz-seeds-{}", std::process::id()));
+    fs::create_dir_all(&tmp).expect("temporary directory");
+    let path = tmp.join("training.safetensors");
+    trained(&mut adam(), Some(path.clone())).expect("trains");
+    let bytes = fs::read(&path).expect("fit wrote it");
+    write(&training, "adam-2-steps.safetensors", &bytes);
+    trained(&mut frozen_adam(&Mlp::numbered()), Some(path.clone())).expect("trains");
+    let bytes = fs::read(&path).expect("fit wrote it");
+    write(&training, "frozen-adam-2-steps.safetensors", &bytes);
+    let start = Progress {
+        epochs: 0,
+        steps: 0,
+        lr0: 0.01,
+    };
+    checkpoint::save_training(&Mlp::numbered(), &adam(), &start, &path).expect("saves");
+    let bytes = fs::read(&path).expect("saved");
+    write(&training, "adam-0-steps.safetensors", &bytes);
+    fs::remove_dir_all(&tmp).expect("temporary directory");
 }

@@ -5,13 +5,19 @@
 //! * an error must be the reader's typed error naming the file, never `Error::Io` (there is
 //!   no I/O when parsing a byte slice);
 //! * a success must be self-consistent (counts, sizes, a save/load round trip);
-//! * a failed checkpoint load must leave the model unchanged (all or nothing).
+//! * a failed checkpoint load must leave the model (and a training load the optimizer)
+//!   unchanged (all or nothing).
+//!
+//! The `training` target's properties are in the `training` module.
 
 use std::sync::OnceLock;
 
 use constnn::data::{Table, idx};
 use constnn::prelude::*;
 use constnn::{Error, checkpoint};
+
+mod training;
+pub use training::{FROZEN, Mlp, adam, frozen_adam, trained, training};
 
 /// The file name the targets pass to the readers.
 pub const NAME: &str = "fuzz.input";

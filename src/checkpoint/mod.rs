@@ -201,4 +201,6 @@ fn to_bytes<T: Scalar>(values: &[T], dtype: Dtype) -> Vec<u8> {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod training_tests;
+#[cfg(test)]
 mod transfer_tests;

@@ -173,17 +173,19 @@ where
                 .collect()
         })
         .collect();
+    // Everything is read and checked before the optimizer and the model change.
+    let progress = Progress {
+        epochs: meta.number(KEY_EPOCHS)?,
+        steps: meta.number(KEY_STEPS)?,
+        lr0: meta.number(KEY_LR0)?,
+    };
     opt.restore(Snapshot {
         tensors,
         steps: opt_steps,
         ..mine
     })?;
     commit(model, staged_model);
-    Ok(Progress {
-        epochs: meta.number(KEY_EPOCHS)?,
-        steps: meta.number(KEY_STEPS)?,
-        lr0: meta.number(KEY_LR0)?,
-    })
+    Ok(progress)
 }
 
 /// Optimizer tensors in the file that `wanted` does not list.

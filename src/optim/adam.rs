@@ -89,7 +89,8 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
     /// # Panics
     /// When `model`'s parameter tensors differ in number or size from the first step's.
     fn step(&mut self, model: &mut dyn Params<T>) {
-        self.t += 1;
+        // Saturates: `t` may come from a checkpoint, and `1 − β^t` is 1 long before 2⁶⁴.
+        self.t = self.t.saturating_add(1);
         let c = self.cfg;
         let (lr, beta1, beta2, eps) = (T::of(c.lr), T::of(c.beta1), T::of(c.beta2), T::of(c.eps));
         let (c1, c2) = (
