@@ -21,11 +21,13 @@
 pub mod direct;
 mod dispatch;
 pub mod grad;
+mod pad;
 pub mod reference;
 #[cfg(test)]
 mod tests;
 
 pub use dispatch::ConvKernel;
+pub use pad::pad;
 pub use reference::{backward_reference, forward_reference};
 
 use super::gemm::{Element, parallel_threshold};
@@ -33,6 +35,7 @@ use super::im2col;
 use super::isa::Isa;
 use direct::{Valid, block};
 use grad::dw_scratch;
+use pad::Bordered;
 
 /// Sizes of one convolution over a batch of `m` samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,9 +127,9 @@ impl ConvDims {
 #[derive(Clone, Debug, Default)]
 pub struct ConvScratch<T> {
     /// The input with its zero border, kept from forward for `dW`.
-    padded: Vec<T>,
+    padded: Bordered<T>,
     /// `dY` with a border of `f − 1 − p` zeros, for `dX`.
-    dy_padded: Vec<T>,
+    dy_padded: Bordered<T>,
     /// The filters rotated by 180°, `C_in × C_out × f × f`, for `dX`.
     flipped: Vec<T>,
     /// The lane sums of `dW` (see [`grad::dw_body`]), two parts for two threads.
@@ -134,52 +137,6 @@ pub struct ConvScratch<T> {
     /// im2col's matrix and its gradient, for the shapes the direct kernels do not take.
     col: Vec<T>,
     dcol: Vec<T>,
-}
-
-/// Spare values a padded buffer holds so that its data can start at a 64-byte boundary (one
-/// cache line: the kernels' vector loads then never straddle two lines).
-const SPARE: usize = 16;
-
-/// The `len` values of `buf` that start at a 64-byte boundary, when `buf` holds `SPARE` more.
-fn aligned<T>(buf: &[T], len: usize) -> core::ops::Range<usize> {
-    let off = buf.as_ptr().align_offset(64).min(buf.len() - len);
-    off..off + len
-}
-
-/// `dst ←` the `c` planes `h × w` (of `m` samples) of `src` inside a border of `p` zeros;
-/// returns where in `dst` they are (`dst` is grown as needed, the data 64-byte aligned).
-pub fn pad<T: Element>(
-    (c, h, w, m): (usize, usize, usize, usize),
-    p: usize,
-    src: &[T],
-    dst: &mut Vec<T>,
-) -> core::ops::Range<usize> {
-    let (hp, wp) = (h + 2 * p, w + 2 * p);
-    assert_eq!(src.len(), c * h * w * m, "conv2d: padded input");
-    let len = c * hp * wp * m;
-    dst.resize(len + SPARE, T::ZERO);
-    let range = aligned(dst, len);
-    let out = &mut dst[range.clone()];
-    if src.is_empty() {
-        out.fill(T::ZERO);
-        return range;
-    }
-    let (row, prow, side) = (w * m, wp * m, p * m);
-    for (plane, padded) in src
-        .chunks_exact(h * row)
-        .zip(out.chunks_exact_mut(hp * prow))
-    {
-        let (top, rest) = padded.split_at_mut(p * prow);
-        let (middle, bottom) = rest.split_at_mut(h * prow);
-        top.fill(T::ZERO);
-        bottom.fill(T::ZERO);
-        for (r, pr) in plane.chunks_exact(row).zip(middle.chunks_exact_mut(prow)) {
-            pr[..side].fill(T::ZERO);
-            pr[side..side + row].copy_from_slice(r);
-            pr[side + row..].fill(T::ZERO);
-        }
-    }
-    range
 }
 
 /// `flipped[c, o, u, v] ← w[o, c, f − 1 − u, f − 1 − v]`.
@@ -254,8 +211,7 @@ pub fn forward_with<T: ConvKernel>(
     let xp: &[T] = if d.p == 0 {
         x
     } else {
-        let at = pad((d.c_in, d.h, d.w, d.m), d.p, x, &mut s.padded);
-        &s.padded[at]
+        s.padded.fill((d.c_in, d.h, d.w, d.m), d.p, x)
     };
     let big = d.macs() >= parallel_threshold();
     let shape = (d.c_out, d.oh * d.ow * d.m);
@@ -317,7 +273,7 @@ pub fn backward_with<T: ConvKernel>(
         x
     } else {
         // The buffer forward filled; its aligned start is where forward put the data.
-        &padded[aligned(padded, d.c_in * g.h * g.w * d.m)]
+        padded.data()
     };
     // `dw_scratch(c) = (c·k + 32)·16`: 16 lanes per (channel, tap), 32 spare per part.
     let k = g.taps();
@@ -335,8 +291,7 @@ pub fn backward_with<T: ConvKernel>(
     let dyp: &[T] = if q == 0 {
         dy
     } else {
-        let at = pad((d.c_out, d.oh, d.ow, d.m), q, dy, dy_padded);
-        &dy_padded[at]
+        dy_padded.fill((d.c_out, d.oh, d.ow, d.m), q, dy)
     };
     flip(d, w, flipped);
     let gt = Valid {

@@ -172,21 +172,3 @@ fn a_reused_scratch_follows_the_batch_size() {
         close(&y, &y0, 1e-5).unwrap_or_else(|e| panic!("batch {m}: {e}"));
     }
 }
-
-#[test]
-fn padding_puts_the_border_of_zeros_around_each_plane() {
-    // Two planes 1×2 of one sample, [1, 2] and [3, 4], with a border of 1 → 3×4 each.
-    let mut out = vec![9.0; 3];
-    let at = pad((2, 1, 2, 1), 1, &[1.0, 2.0, 3.0, 4.0], &mut out);
-    assert_eq!(
-        out[at.start..].as_ptr().align_offset(64),
-        0,
-        "64-byte aligned"
-    );
-    #[rustfmt::skip]
-    let want = [
-        0.0, 0.0, 0.0, 0.0,  0.0, 1.0, 2.0, 0.0,  0.0, 0.0, 0.0, 0.0,
-        0.0, 0.0, 0.0, 0.0,  0.0, 3.0, 4.0, 0.0,  0.0, 0.0, 0.0, 0.0,
-    ];
-    assert_eq!(out[at], want);
-}

@@ -8,7 +8,7 @@
 //!
 //! The kernels (`simd`) walk each window once per vector of samples; the `*_with` functions
 //! run them on a given ISA, splitting the channels over two threads for large inputs.
-//! [`reference`] holds the plain loops they are tested against, which are also the scalar
+//! [`reference`](mod@reference) holds the plain loops they are tested against, which are also the scalar
 //! path of backward and of average pooling (their inner loops run along the batch, which the
 //! compiler vectorizes with SSE2: faster than one lane at a time). Scalar max pooling forward
 //! runs the kernel on one lane (about 1.8× the reference here).
