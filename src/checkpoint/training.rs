@@ -179,6 +179,13 @@ where
         steps: meta.number(KEY_STEPS)?,
         lr0: meta.number(KEY_LR0)?,
     };
+    if !(progress.lr0.is_finite() && progress.lr0 > 0.0) {
+        let e = format!(
+            "`{KEY_LR0}` is {}, not a positive learning rate",
+            progress.lr0
+        );
+        return Err(checkpoint_error(path, e));
+    }
     opt.restore(Snapshot {
         tensors,
         steps: opt_steps,

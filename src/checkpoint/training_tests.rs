@@ -116,3 +116,25 @@ fn a_step_count_of_u64_max_loads_and_the_next_step_saturates() {
         assert!((b - a - 0.031_622_767).abs() < 1e-6, "{b} → {a}");
     }
 }
+
+#[test]
+fn a_non_finite_learning_rate_is_an_error() {
+    let dir = std::env::temp_dir().join(format!("constnn-lr0-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("t.safetensors");
+    let bad = Progress {
+        epochs: 1,
+        steps: 1,
+        lr0: f64::NAN,
+    };
+    save_training(&mlp(0.5), &adam(), &bad, &path).unwrap();
+    let mut model = mlp(0.25);
+    let err = load_training(&mut model, &mut adam(), &path).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("`constnn.lr0` is NaN, not a positive learning rate"),
+        "{err}"
+    );
+    assert_eq!(model.values_to_vec(), mlp(0.25).values_to_vec());
+    std::fs::remove_dir_all(dir).unwrap();
+}

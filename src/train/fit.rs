@@ -115,8 +115,10 @@ where
     let (mut first_epoch, mut steps_before) = (1, 0);
     if let Some(path) = cfg.checkpoint.as_ref().filter(|p| cfg.resume && p.exists()) {
         let done = load_training(net, opt, path)?;
-        (lr0, first_epoch, steps_before) = (done.lr0, done.epochs + 1, done.steps);
-        for _ in 1..first_epoch {
+        (lr0, steps_before) = (done.lr0, done.steps);
+        first_epoch = done.epochs.saturating_add(1);
+        // Replaying more shuffles than the run has epochs would change nothing it trains.
+        for _ in 1..first_epoch.min(cfg.epochs + 1) {
             plan.shuffle(); // the shuffles of the completed epochs, so the next one matches
         }
     }
@@ -142,7 +144,7 @@ where
         let start = Instant::now();
         let (mut total, mut correct, mut counted) = (0.0, 0, 0);
         for (t, idx) in plan.iter().enumerate() {
-            let step = steps_before + history.costs.len() + 1;
+            let step = steps_before.saturating_add(history.costs.len() + 1);
             if let Some(s) = &cfg.schedule {
                 opt.set_learning_rate(s.rate(lr0, epoch - 1, step));
             }
@@ -197,7 +199,7 @@ where
             seconds,
         });
         if let Some(path) = &cfg.checkpoint {
-            let steps = steps_before + history.costs.len();
+            let steps = steps_before.saturating_add(history.costs.len());
             let done = Progress {
                 epochs: epoch,
                 steps,
