@@ -28,7 +28,7 @@
 //! | module | what | course |
 //! |---|---|---|
 //! | [`tensor`] | `Matrix<R, C>`, `Batch<N>` (n × m), `Images<C, H, W>`, initialization | 1, 4 |
-//! | [`kernel`] | GEMM, im2col convolution, pooling: AVX2/AVX-512 by runtime dispatch, scalar reference | — |
+//! | [`kernel`] | GEMM, direct (stride 1) and im2col convolution, pooling: AVX2/AVX-512 by runtime dispatch, scalar reference | — |
 //! | [`activation`] | sigmoid, tanh, ReLU, leaky ReLU, softmax | 1 |
 //! | [`layer`] | `Layer<X, Y>`, train/eval as types, `Dense`, `Conv2d`, pooling, `Flatten`, dropout, batch norm | 1, 2, 4 |
 //! | [`loss`] | binary and categorical cross-entropy from logits, MSE, multi-task with unknown labels | 1, 2, 3 |
