@@ -33,6 +33,7 @@ use common::{BATCH, seeded_labels, seeded_vec};
 use constnn::data::one_hot;
 use constnn::kernel::gemm::{Dims, nn_reference, nt_reference, tn_reference};
 use constnn::kernel::isa::Isa;
+use constnn::models::LeNet5;
 use constnn::prelude::*;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
@@ -47,44 +48,6 @@ struct Mlp {
     d1: Dense<784, 128>,
     r1: Relu,
     out: Dense<128, 10>,
-}
-
-/// LeNet-5, the struct of `examples/c4_lenet_mnist.rs`.
-#[derive(Network)]
-#[network(input = (1, 28, 28))]
-struct LeNet5 {
-    c1: Conv2d<1, 6, 5, 1, 2>,
-    r1: Relu,
-    p1: MaxPool2d<2>,
-    c2: Conv2d<6, 16, 5>,
-    r2: Relu,
-    p2: MaxPool2d<2>,
-    flat: Flatten,
-    d1: Dense<400, 120>,
-    r3: Relu,
-    d2: Dense<120, 84>,
-    r4: Relu,
-    out: Dense<84, 10>,
-}
-
-impl LeNet5 {
-    fn new(seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
-        Self {
-            c1: Conv2d::new(Init::He, &mut rng),
-            r1: Relu,
-            p1: MaxPool2d,
-            c2: Conv2d::new(Init::He, &mut rng),
-            r2: Relu,
-            p2: MaxPool2d,
-            flat: Flatten,
-            d1: Dense::new(Init::He, &mut rng),
-            r3: Relu,
-            d2: Dense::new(Init::He, &mut rng),
-            r4: Relu,
-            out: Dense::new(Init::Glorot, &mut rng),
-        }
-    }
 }
 
 /// A network with its optimizer and the buffers a training loop reuses.

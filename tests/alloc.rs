@@ -18,6 +18,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use constnn::models::LeNet5;
 use constnn::prelude::*;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
@@ -108,24 +109,6 @@ struct Mlp {
     d1: Dense<784, 128>,
     r1: Relu,
     out: Dense<128, 10>,
-}
-
-/// LeNet-5, the struct of `examples/c4_lenet_mnist.rs` (workload W2).
-#[derive(Network)]
-#[network(input = (1, 28, 28))]
-struct LeNet5 {
-    c1: Conv2d<1, 6, 5, 1, 2>,
-    r1: Relu,
-    p1: MaxPool2d<2>,
-    c2: Conv2d<6, 16, 5>,
-    r2: Relu,
-    p2: MaxPool2d<2>,
-    flat: Flatten,
-    d1: Dense<400, 120>,
-    r3: Relu,
-    d2: Dense<120, 84>,
-    r4: Relu,
-    out: Dense<84, 10>,
 }
 
 /// A network, its optimizer and every buffer a training loop reuses (as `train::fit` holds
@@ -227,20 +210,7 @@ fn steady_state_training_steps_do_not_allocate() {
         r1: Relu,
         out: Dense::new(Init::Glorot, &mut rng),
     };
-    let lenet = LeNet5 {
-        c1: Conv2d::new(Init::He, &mut rng),
-        r1: Relu,
-        p1: MaxPool2d,
-        c2: Conv2d::new(Init::He, &mut rng),
-        r2: Relu,
-        p2: MaxPool2d,
-        flat: Flatten,
-        d1: Dense::new(Init::He, &mut rng),
-        r3: Relu,
-        d2: Dense::new(Init::He, &mut rng),
-        r4: Relu,
-        out: Dense::new(Init::Glorot, &mut rng),
-    };
+    let lenet = LeNet5::new(7);
     // On a rayon worker, as `train::fit` runs its loop: from a foreign thread rayon's
     // injector allocates a queue block every 63 forks of the kernels' two-thread splits.
     let mlp = rayon::scope(|_| Trainer::<Batch<784>, _>::new(mlp, 101, 2).steady_state(50));
