@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::decode::{Wanted, commit, model_tensors, parse, stage};
-use crate::layer::{Params, param_paths};
+use crate::layer::{Params, layer_names};
 use crate::{Error, Result, Scalar};
 
 /// Loads the tensors of `layers` (field paths such as `"c1"` or `"base.c1"`) from the
@@ -77,15 +77,9 @@ pub fn load_layers_renamed<T: Scalar, M: Params<T>>(
             }
         }
         if wanted.len() == before && !taken.iter().any(|t| under(t, in_model).is_some()) {
-            let mut known: Vec<String> = param_paths(model)
-                .iter()
-                .map(|p| p[..p.len() - 1].join("."))
-                .filter(|l| !l.is_empty())
-                .collect();
-            known.dedup();
             return Err(Error::UnknownLayer {
                 name: in_model.to_string(),
-                known,
+                known: layer_names(model),
             });
         }
     }

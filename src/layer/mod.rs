@@ -32,7 +32,7 @@ pub use dense::Dense;
 pub use dropout::Dropout;
 pub use flatten::Flatten;
 pub use mode::{Eval, Mode, Train};
-pub use names::param_paths;
+pub use names::{layer_names, param_paths};
 pub use network::{Network, Step, Summary, SummaryRow};
 pub use params::{
     Buffer, BufferRef, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef,

@@ -40,3 +40,15 @@ pub fn param_paths<T>(model: &dyn Params<T>) -> Vec<Vec<String>> {
     model.visit_ref(&mut paths);
     paths.out
 }
+
+/// The layers of `model` that have parameters, as dotted field paths (`c1`, `base.d1`), in
+/// visiting order: what an [`Error::UnknownLayer`](crate::Error::UnknownLayer) lists.
+pub fn layer_names<T>(model: &dyn Params<T>) -> Vec<String> {
+    let mut names: Vec<String> = param_paths(model)
+        .iter()
+        .map(|p| p[..p.len() - 1].join("."))
+        .filter(|l| !l.is_empty())
+        .collect();
+    names.dedup();
+    names
+}

@@ -109,15 +109,9 @@ fn resolve<T>(model: &dyn Params<T>, names: &[&str]) -> Result<Vec<Vec<String>>>
             if paths.iter().any(|p| starts_with(p, &prefix)) {
                 Ok(prefix)
             } else {
-                let mut known: Vec<String> = paths
-                    .iter()
-                    .map(|p| p[..p.len() - 1].join("."))
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                known.dedup();
                 Err(Error::UnknownLayer {
                     name: (*name).to_string(),
-                    known,
+                    known: crate::layer::layer_names(model),
                 })
             }
         })
