@@ -1,6 +1,7 @@
 //! Kernel benchmarks (DESIGN.md §4): W1e (the element-wise steps of W1's hidden layer), W3
 //! (dense 128×784 · 784×64, and the same layer's two backward products), W3s (16×16 matmul),
-//! W4 (conv forward) and W5 (max pooling; W5b its backward, W5avg average pooling).
+//! W4 (conv forward; W4b its backward) and W5 (max pooling; W5b its backward, W5avg average
+//! pooling).
 //!
 //! `cargo bench --bench kernels`; criterion reports the time per call and, from the group's
 //! `Throughput`, FLOP/s (`Elements` = floating-point operations) or bytes/s (`Bytes` = input
@@ -216,6 +217,82 @@ fn w4_conv(c: &mut Criterion) {
     g.finish();
 }
 
+/// W4 backward on the same sizes: `dW`, `db` and `dX` from `dY` (twice the forward's
+/// multiply-adds), the direct kernels of every ISA beside im2col + GEMM (the previous path,
+/// its `col` filled by its own forward) and the scalar reference.
+fn w4_conv_backward(c: &mut Criterion) {
+    let d = W4_CONV;
+    let (x, w) = (
+        seeded_vec(d.c_in * d.h * d.w * d.m, 5),
+        seeded_vec(d.c_out * d.taps(), 6),
+    );
+    let (b, dy) = (
+        seeded_vec(d.c_out, 7),
+        seeded_vec(d.c_out * d.oh * d.ow * d.m, 9),
+    );
+    let (mut y, mut dw, mut db, mut dx) = (
+        vec![0f32; dy.len()],
+        vec![0f32; w.len()],
+        vec![0f32; d.c_out],
+        vec![0f32; x.len()],
+    );
+    let alpha = 1.0 / d.m as f32;
+    let mut g = c.benchmark_group("W4b conv bwd 32x3x32x32 16f3p1");
+    g.throughput(Throughput::Elements(2 * conv_flops(d)));
+    for isa in Isa::available() {
+        let mut s = ConvScratch::default();
+        conv2d::forward_with(isa, d, &x, &w, &b, &mut s, &mut y);
+        g.bench_function(
+            format!("conv2d::backward_with {} (direct)", isa.name()),
+            |bench| {
+                bench.iter(|| {
+                    let grads = (&mut dw[..], &mut db[..]);
+                    conv2d::backward_with(
+                        isa,
+                        d,
+                        alpha,
+                        &x,
+                        &w,
+                        black_box(&dy),
+                        grads,
+                        Some(&mut dx),
+                        &mut s,
+                    )
+                });
+            },
+        );
+    }
+    let (mut col, mut dcol) = (Vec::new(), Vec::new());
+    im2col::forward(d, &x, &w, &b, &mut col, &mut y);
+    g.bench_function(
+        format!(
+            "im2col::backward (previous, dispatched: {})",
+            Isa::get().name()
+        ),
+        |bench| {
+            bench.iter(|| {
+                let dx = Some((&mut dx[..], &mut dcol));
+                im2col::backward(d, alpha, &w, &col, black_box(&dy), &mut dw, &mut db, dx)
+            });
+        },
+    );
+    g.bench_function("conv2d::backward_reference (direct, scalar)", |bench| {
+        bench.iter(|| {
+            conv2d::backward_reference(
+                d,
+                alpha,
+                &x,
+                &w,
+                black_box(&dy),
+                &mut dw,
+                &mut db,
+                Some(&mut dx),
+            )
+        });
+    });
+    g.finish();
+}
+
 /// W5: 2×2/2 max pooling of 32 maps 16×32×32, with the argmax positions backward needs
 /// (training) and without them (inference).
 fn w5_maxpool(c: &mut Criterion) {
@@ -304,6 +381,7 @@ criterion_group!(
     w3_tn,
     w3s_matmul,
     w4_conv,
+    w4_conv_backward,
     w5_maxpool,
     w5_pool_others
 );

@@ -58,8 +58,11 @@ fn dw_tile<V: Lanes, const OC: usize, const TV: usize>(
         while q < whole {
             // SAFETY: `dw_body` asserted `dy.len() = c_out·plane`; `o0 + i < c_out`,
             // `oy < oh` and `q + N ≤ n`, so the `N` values are in channel `o0 + i`'s plane.
-            let d: [V; OC] =
-                core::array::from_fn(|i| unsafe { V::load(dp.add(drow + i * plane + q)) });
+            let mut d = [V::splat(V::E::ZERO); OC];
+            for (i, d_i) in d.iter_mut().enumerate() {
+                // SAFETY: see above (a loop, not a closure: see `forward_tile`).
+                *d_i = unsafe { V::load(dp.add(drow + i * plane + q)) };
+            }
             for (j, &o) in off.iter().enumerate() {
                 // SAFETY: as in `forward_tile`: tap `t[j]` of output row `oy` reads `n`
                 // values from `o + oy·w·m`, all inside `x`, and `q + N ≤ n`.

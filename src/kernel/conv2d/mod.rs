@@ -278,14 +278,16 @@ pub fn backward_with<T: ConvKernel>(
     // `dw_scratch(c) = (c·k + 32)·16`: 16 lanes per (channel, tap), 32 spare per part.
     let k = g.taps();
     dw_lanes.resize(dw_scratch(&g, d.c_out) + dw_scratch(&g, 0), T::ZERO);
-    let scratch = (
-        &mut dw_lanes[..],
-        (dw_scratch(&g, 1) - dw_scratch(&g, 0), dw_scratch(&g, 0)),
-    );
-    split_channels((d.c_out, k), big, dw, scratch, |dw, acc, o| {
-        T::valid_dw(isa, g, alpha, xp, dy, dw, o, acc)
-    });
-    let Some(dx) = dx else { return };
+    let per_channel = dw_scratch(&g, 1) - dw_scratch(&g, 0);
+    let mut dw_pass = |split: bool| {
+        let scratch = (&mut dw_lanes[..], (per_channel, dw_scratch(&g, 0)));
+        split_channels((d.c_out, k), split, dw, scratch, |dw, acc, o| {
+            T::valid_dw(isa, g, alpha, xp, dy, dw, o, acc)
+        })
+    };
+    let Some(dx) = dx else {
+        return dw_pass(big);
+    };
     // dX = (dY bordered by f − 1 − p) ⋆ (W rotated, C_in ↔ C_out), stride 1.
     let q = d.f - 1 - d.p;
     let dyp: &[T] = if q == 0 {
@@ -304,8 +306,17 @@ pub fn backward_with<T: ConvKernel>(
         zero: q,
     };
     let flipped: &[T] = flipped;
-    let shape = (d.c_in, d.h * d.w * d.m);
-    split_channels(shape, big, dx, (&mut [], (0, 0)), |dx, _, o| {
-        T::valid_forward(isa, gt, dyp, flipped, None, dx, o)
-    });
+    let mut dx_pass = |split: bool| {
+        let shape = (d.c_in, d.h * d.w * d.m);
+        split_channels(shape, split, dx, (&mut [], (0, 0)), |dx, _, o| {
+            T::valid_forward(isa, gt, dyp, flipped, None, dx, o)
+        })
+    };
+    // dW and dX cost the same multiply-adds: on two threads, one each.
+    if big && rayon::current_num_threads() >= 2 {
+        rayon::join(move || dw_pass(false), move || dx_pass(false));
+    } else {
+        dw_pass(big);
+        dx_pass(big);
+    }
 }

@@ -1,6 +1,12 @@
 //! The pooling bodies over [`Lanes`]: each window is walked once per vector of `N` samples
 //! (the batch is the contiguous dimension), the batch's last `m mod N` samples on one lane.
 //!
+//! Windows of 2×2 (LeNet's, and the usual one) have their size as a compile-time constant
+//! `F`, so the window loops unroll (other sizes run the same code with `F = 0`, run-time
+//! loops). The hot paths use no closures: a closure is a function of its own, which LLVM may
+//! leave out of line, and then it does not inherit the caller's `#[target_feature]`s (each
+//! intrinsic becomes a call; measured 13× slower).
+//!
 //! Backward writes `dX` directly when the windows tile the input (`s = f`: every input value
 //! belongs to at most one window), zeroing only the rows and columns no window covers; with
 //! overlapping or gapped windows it zeroes `dX` and accumulates.
@@ -20,48 +26,74 @@ struct At {
     j: usize,
 }
 
-/// Calls `chunk` with every window (sample 0).
-#[inline(always)]
-fn each_window(d: &PoolDims, c0: usize, mut chunk: impl FnMut(At)) {
-    for c in 0..d.c {
-        for oy in 0..d.oh {
-            for ox in 0..d.ow {
-                let first = (c * d.h + oy * d.s) * d.w + ox * d.s;
-                let abs = (first + c0 * d.h * d.w) as u32;
-                let out = ((c * d.oh + oy) * d.ow + ox) * d.m;
-                chunk(At {
-                    first,
-                    abs,
-                    out,
-                    j: 0,
-                });
+/// Runs `$wide` on every whole vector of `$n` samples of every window, then `$one` on each
+/// remaining sample, with `$a: At` in scope (a macro, not a closure: see the module doc).
+macro_rules! each_chunk {
+    ($d:expr, $c0:expr, $n:expr, |$a:ident| $wide:expr, $one:expr) => {{
+        let d: &PoolDims = $d;
+        let whole = d.m - d.m % $n;
+        for c in 0..d.c {
+            for oy in 0..d.oh {
+                for ox in 0..d.ow {
+                    let first = (c * d.h + oy * d.s) * d.w + ox * d.s;
+                    let abs = (first + $c0 * d.h * d.w) as u32;
+                    let out = ((c * d.oh + oy) * d.ow + ox) * d.m;
+                    let mut j = 0;
+                    while j < whole {
+                        let $a = At { first, abs, out, j };
+                        $wide;
+                        j += $n;
+                    }
+                    while j < d.m {
+                        let $a = At { first, abs, out, j };
+                        $one;
+                        j += 1;
+                    }
+                }
             }
         }
-    }
+    }};
+}
+
+/// `F`, or the run-time window size when `F = 0`.
+#[inline(always)]
+fn size<const F: usize>(d: &PoolDims) -> usize {
+    if F == 0 { d.f } else { F }
+}
+
+/// The `N` samples from `a.j` of input feature `i`.
+///
+/// # Safety
+/// `x` must hold feature `i` of `m` samples and `a.j + N ≤ m`.
+#[inline(always)]
+unsafe fn load<L: Lanes>(x: &[L::E], i: usize, m: usize, a: At) -> L {
+    // SAFETY: the caller's contract.
+    unsafe { L::load(x.as_ptr().add(i * m + a.j)) }
 }
 
 /// `y`, `arg` at one vector of one window: the maximum and its absolute feature.
 #[inline(always)]
-fn max_chunk<L: Lanes, const ARG: bool>(
+fn max_chunk<L: Lanes, const ARG: bool, const F: usize>(
     d: &PoolDims,
     x: &[L::E],
     y: &mut [L::E],
     arg: &mut [u32],
     a: At,
 ) {
-    let (m, xp) = (d.m, x.as_ptr());
-    // SAFETY: `check` asserted `x.len() = c·h·w·m`; every window feature is `< c·h·w` (its
-    // row `oy·s + u < h` and column `ox·s + v < w` because `oh = ⌊(h − f)/s⌋ + 1`), and the
-    // callers keep `j + N ≤ m`.
-    let load = |i: usize| unsafe { L::load(xp.add(i * m + a.j)) };
-    let (mut best, mut at) = (load(a.first), L::splat_index(a.abs));
-    for u in 0..d.f {
-        for v in 0..d.f {
+    let (m, f) = (d.m, size::<F>(d));
+    // SAFETY: (here and in every `load` below) `check` asserted `x.len() = c·h·w·m`; every
+    // window feature is `< c·h·w` (its row `oy·s + u < h` and column `ox·s + v < w` because
+    // `oh = ⌊(h − f)/s⌋ + 1`), and `each_chunk` keeps `j + N ≤ m`.
+    let first = unsafe { load::<L>(x, a.first, m, a) };
+    let (mut best, mut at) = (first, L::splat_index(a.abs));
+    for u in 0..f {
+        for v in 0..f {
             let off = u * d.w + v;
             if off == 0 {
                 continue;
             }
-            let xv = load(a.first + off);
+            // SAFETY: see above.
+            let xv = unsafe { load::<L>(x, a.first + off, m, a) };
             let gt = xv.gt(best);
             best = L::select(gt, xv, best);
             if ARG {
@@ -76,22 +108,6 @@ fn max_chunk<L: Lanes, const ARG: bool>(
         let arg = &mut arg[a.out + a.j..][..L::N];
         // SAFETY: `arg` holds the `N` values.
         unsafe { L::store_index(at, arg.as_mut_ptr()) };
-    }
-}
-
-/// Calls `chunk(at, true)` for the whole vectors of `N` samples and `chunk(at, false)` for
-/// the single samples after them.
-#[inline(always)]
-fn batch(m: usize, n: usize, at: At, mut chunk: impl FnMut(At, bool)) {
-    let whole = m - m % n;
-    let mut j = 0;
-    while j < whole {
-        chunk(At { j, ..at }, true);
-        j += n;
-    }
-    while j < m {
-        chunk(At { j, ..at }, false);
-        j += 1;
     }
 }
 
@@ -111,15 +127,27 @@ pub fn max_forward_body<V: Lanes, const ARG: bool>(
         if ARG { y.len() } else { 0 },
         "pool2d: argmax length"
     );
-    each_window(&d, c0, |w| {
-        batch(d.m, V::N, w, |a, wide| {
-            if wide {
-                max_chunk::<V, ARG>(&d, x, y, arg, a)
-            } else {
-                max_chunk::<One<V::E>, ARG>(&d, x, y, arg, a)
-            }
-        })
-    });
+    match d.f {
+        2 => max_windows::<V, ARG, 2>(&d, x, y, arg, c0),
+        _ => max_windows::<V, ARG, 0>(&d, x, y, arg, c0),
+    }
+}
+
+#[inline(always)]
+fn max_windows<V: Lanes, const ARG: bool, const F: usize>(
+    d: &PoolDims,
+    x: &[V::E],
+    y: &mut [V::E],
+    arg: &mut [u32],
+    c0: usize,
+) {
+    each_chunk!(
+        d,
+        c0,
+        V::N,
+        |a| max_chunk::<V, ARG, F>(d, x, y, arg, a),
+        max_chunk::<One<V::E>, ARG, F>(d, x, y, arg, a)
+    );
 }
 
 /// Zeroes what no window covers when the windows tile the input (`s = f`): rows from
@@ -138,40 +166,45 @@ fn clear<T: Element>(d: &PoolDims, dx: &mut [T]) {
     }
 }
 
-/// `dx[window + off] ←` (or `+=` when the windows do not tile) `val(off)` for every window
-/// position `off = u·w + v`, `N` samples from `a.j`.
+/// `dx[window + off] ← v` when the windows tile the input, else `+= v`.
+///
+/// # Safety
+/// `dx` must hold window feature `a.first + off` of `m` samples and `a.j + N ≤ m`.
 #[inline(always)]
-fn put<L: Lanes>(d: &PoolDims, dx: &mut [L::E], a: At, val: impl Fn(usize) -> L) {
-    let (m, tiles) = (d.m, d.s == d.f);
-    let dxp = dx.as_mut_ptr();
-    for u in 0..d.f {
-        for v in 0..d.f {
-            let off = u * d.w + v;
-            // SAFETY: as in `max_chunk`, the window feature is inside `dx`
-            // (`dx.len() = c·h·w·m`) and `j + N ≤ m`.
-            unsafe {
-                let p = dxp.add((a.first + off) * m + a.j);
-                if tiles {
-                    val(off).store(p);
-                } else {
-                    val(off).add(L::load(p)).store(p);
-                }
-            }
+unsafe fn put<L: Lanes>(d: &PoolDims, dx: &mut [L::E], a: At, off: usize, v: L) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let p = dx.as_mut_ptr().add((a.first + off) * d.m + a.j);
+        if d.s == d.f {
+            v.store(p);
+        } else {
+            v.add(L::load(p)).store(p);
         }
     }
 }
 
 /// Max backward at one vector of one window: `dY` where the argmax is this position, else 0.
 #[inline(always)]
-fn max_back_chunk<L: Lanes>(d: &PoolDims, dy: &[L::E], arg: &[u32], dx: &mut [L::E], a: At) {
-    let (dy, arg) = (&dy[a.out + a.j..][..L::N], &arg[a.out + a.j..][..L::N]);
+fn max_back_chunk<L: Lanes, const F: usize>(
+    d: &PoolDims,
+    dy: &[L::E],
+    arg: &[u32],
+    dx: &mut [L::E],
+    a: At,
+) {
+    let (dyv, argv) = (&dy[a.out + a.j..][..L::N], &arg[a.out + a.j..][..L::N]);
     // SAFETY: both slices hold the `N` values.
-    let (g, at) = unsafe { (L::load(dy.as_ptr()), L::load_index(arg.as_ptr())) };
-    let zero = L::splat(L::E::ZERO);
-    put::<L>(d, dx, a, |off| {
-        let hit = L::index_eq(at, L::splat_index(a.abs + off as u32));
-        L::select(hit, g, zero)
-    });
+    let (g, at) = unsafe { (L::load(dyv.as_ptr()), L::load_index(argv.as_ptr())) };
+    let (zero, f) = (L::splat(L::E::ZERO), size::<F>(d));
+    for u in 0..f {
+        for v in 0..f {
+            let off = u * d.w + v;
+            let hit = L::index_eq(at, L::splat_index(a.abs + off as u32));
+            // SAFETY: as in `max_chunk`, the window feature is inside `dx`
+            // (`dx.len() = c·h·w·m`) and `j + N ≤ m`.
+            unsafe { put(d, dx, a, off, L::select(hit, g, zero)) };
+        }
+    }
 }
 
 /// `dx ← 0`, then `dx[arg[k]] += dy[k]` for every output `k` (`arg` holds absolute features,
@@ -187,26 +220,44 @@ pub fn max_backward_body<V: Lanes>(
     d.check(dx.len(), dy.len());
     assert_eq!(arg.len(), dy.len(), "pool2d: argmax length");
     clear(&d, dx);
-    each_window(&d, c0, |w| {
-        batch(d.m, V::N, w, |a, wide| {
-            if wide {
-                max_back_chunk::<V>(&d, dy, arg, dx, a)
-            } else {
-                max_back_chunk::<One<V::E>>(&d, dy, arg, dx, a)
-            }
-        })
-    });
+    match d.f {
+        2 => max_back_windows::<V, 2>(&d, dy, arg, dx, c0),
+        _ => max_back_windows::<V, 0>(&d, dy, arg, dx, c0),
+    }
+}
+
+#[inline(always)]
+fn max_back_windows<V: Lanes, const F: usize>(
+    d: &PoolDims,
+    dy: &[V::E],
+    arg: &[u32],
+    dx: &mut [V::E],
+    c0: usize,
+) {
+    each_chunk!(
+        d,
+        c0,
+        V::N,
+        |a| max_back_chunk::<V, F>(d, dy, arg, dx, a),
+        max_back_chunk::<One<V::E>, F>(d, dy, arg, dx, a)
+    );
 }
 
 /// Average at one vector of one window.
 #[inline(always)]
-fn avg_chunk<L: Lanes>(d: &PoolDims, inv_area: L::E, x: &[L::E], y: &mut [L::E], a: At) {
-    let (m, xp) = (d.m, x.as_ptr());
+fn avg_chunk<L: Lanes, const F: usize>(
+    d: &PoolDims,
+    inv_area: L::E,
+    x: &[L::E],
+    y: &mut [L::E],
+    a: At,
+) {
+    let (m, f) = (d.m, size::<F>(d));
     let mut sum = L::splat(L::E::ZERO);
-    for u in 0..d.f {
-        for v in 0..d.f {
+    for u in 0..f {
+        for v in 0..f {
             // SAFETY: as in `max_chunk`.
-            sum = sum.add(unsafe { L::load(xp.add((a.first + u * d.w + v) * m + a.j)) });
+            sum = sum.add(unsafe { load::<L>(x, a.first + u * d.w + v, m, a) });
         }
     }
     let y = &mut y[a.out + a.j..][..L::N];
@@ -218,24 +269,42 @@ fn avg_chunk<L: Lanes>(d: &PoolDims, inv_area: L::E, x: &[L::E], y: &mut [L::E],
 #[inline(always)]
 pub fn avg_forward_body<V: Lanes>(d: PoolDims, inv_area: V::E, x: &[V::E], y: &mut [V::E]) {
     d.check(x.len(), y.len());
-    each_window(&d, 0, |w| {
-        batch(d.m, V::N, w, |a, wide| {
-            if wide {
-                avg_chunk::<V>(&d, inv_area, x, y, a)
-            } else {
-                avg_chunk::<One<V::E>>(&d, inv_area, x, y, a)
-            }
-        })
-    });
+    match d.f {
+        2 => avg_windows::<V, 2>(&d, inv_area, x, y),
+        _ => avg_windows::<V, 0>(&d, inv_area, x, y),
+    }
+}
+
+#[inline(always)]
+fn avg_windows<V: Lanes, const F: usize>(d: &PoolDims, inv_area: V::E, x: &[V::E], y: &mut [V::E]) {
+    each_chunk!(
+        d,
+        0,
+        V::N,
+        |a| avg_chunk::<V, F>(d, inv_area, x, y, a),
+        avg_chunk::<One<V::E>, F>(d, inv_area, x, y, a)
+    );
 }
 
 /// Average backward at one vector of one window: `inv_area·dY` at every position.
 #[inline(always)]
-fn avg_back_chunk<L: Lanes>(d: &PoolDims, inv_area: L::E, dy: &[L::E], dx: &mut [L::E], a: At) {
-    let dy = &dy[a.out + a.j..][..L::N];
-    // SAFETY: `dy` holds the `N` values.
-    let g = unsafe { L::load(dy.as_ptr()) }.mul(L::splat(inv_area));
-    put::<L>(d, dx, a, |_| g);
+fn avg_back_chunk<L: Lanes, const F: usize>(
+    d: &PoolDims,
+    inv_area: L::E,
+    dy: &[L::E],
+    dx: &mut [L::E],
+    a: At,
+) {
+    let dyv = &dy[a.out + a.j..][..L::N];
+    // SAFETY: `dyv` holds the `N` values.
+    let g = unsafe { L::load(dyv.as_ptr()) }.mul(L::splat(inv_area));
+    let f = size::<F>(d);
+    for u in 0..f {
+        for v in 0..f {
+            // SAFETY: as in `max_back_chunk`.
+            unsafe { put(d, dx, a, u * d.w + v, g) };
+        }
+    }
 }
 
 /// `dx ←` the sum of `inv_area·dY` over the windows covering each input value.
@@ -243,13 +312,24 @@ fn avg_back_chunk<L: Lanes>(d: &PoolDims, inv_area: L::E, dy: &[L::E], dx: &mut 
 pub fn avg_backward_body<V: Lanes>(d: PoolDims, inv_area: V::E, dy: &[V::E], dx: &mut [V::E]) {
     d.check(dx.len(), dy.len());
     clear(&d, dx);
-    each_window(&d, 0, |w| {
-        batch(d.m, V::N, w, |a, wide| {
-            if wide {
-                avg_back_chunk::<V>(&d, inv_area, dy, dx, a)
-            } else {
-                avg_back_chunk::<One<V::E>>(&d, inv_area, dy, dx, a)
-            }
-        })
-    });
+    match d.f {
+        2 => avg_back_windows::<V, 2>(&d, inv_area, dy, dx),
+        _ => avg_back_windows::<V, 0>(&d, inv_area, dy, dx),
+    }
+}
+
+#[inline(always)]
+fn avg_back_windows<V: Lanes, const F: usize>(
+    d: &PoolDims,
+    inv_area: V::E,
+    dy: &[V::E],
+    dx: &mut [V::E],
+) {
+    each_chunk!(
+        d,
+        0,
+        V::N,
+        |a| avg_back_chunk::<V, F>(d, inv_area, dy, dx, a),
+        avg_back_chunk::<One<V::E>, F>(d, inv_area, dy, dx, a)
+    );
 }
