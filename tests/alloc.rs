@@ -7,9 +7,10 @@
 //! other test of this binary allocates while the flag is set.
 //!
 //! For the MLP 784-128(ReLU)-10 and LeNet-5, one warm-up step at batch 64 (which allocates the
-//! buffers, the caches and Adam's `v_dW`, `s_dW`) is followed by alternating steps at batch 64
-//! and at a partial batch of 37, each phase counted on its own: gathering the mini-batch into
-//! reused buffers, `forward::<Train>`, `cost_and_grad`, `backward`, `Adam::step`.
+//! buffers, the caches and Adam's `v_dW`, `s_dW`; every rayon worker has run a job before it) is
+//! followed by alternating steps at batch 64 and at a partial batch of 37, each phase counted on
+//! its own: gathering the mini-batch into reused buffers, `forward::<Train>`, `cost_and_grad`,
+//! `backward`, `Adam::step`.
 //!
 //! `CONSTNN_ALLOC_TRACE=8 cargo test --test alloc -- --nocapture` prints a backtrace for each of
 //! the first 8 allocations counted after the warm-up steps, to find where one comes from.
@@ -166,6 +167,10 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>> + Params<f32>> Trainer<X, N> 
     fn steady_state(&mut self, rounds: usize) -> ([usize; 5], usize) {
         let full: Vec<usize> = (0..64).collect();
         let partial: Vec<usize> = (64..101).collect();
+        // Every worker of the pool runs a job first: a worker that starts late registers
+        // itself (`WorkerThread` set-up, `crossbeam_epoch::Local::register`) on its first
+        // job, which under load could fall inside a counted step.
+        rayon::broadcast(|_| ());
         self.step(&full);
         TRACE.store(true, Ordering::SeqCst);
         let mut total = [0; 5];
