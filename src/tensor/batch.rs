@@ -161,12 +161,11 @@ impl<const N: usize, T: Scalar> Batch<N, T> {
         self.gather_into(indices, out);
     }
 
-    /// `Z ← Z + b` with `b` broadcast over the batch (`n × 1` added to every column).
+    /// `Z ← Z + b` with `b` broadcast over the batch (`n × 1` added to every column), by the
+    /// element-wise kernel [`add_bias`](crate::kernel::eltwise::EltwiseKernel::add_bias)
+    /// (SIMD for f32), as in `Dense`.
     pub fn add_bias(&mut self, b: &Vector<N, T>) {
-        let m = self.m;
-        for (row, &bi) in self.data.chunks_exact_mut(m.max(1)).zip(b.as_slice()) {
-            row.iter_mut().for_each(|z| *z = *z + bi);
-        }
+        T::add_bias(&mut self.data, b.as_slice());
     }
 
     /// `Σ` over the batch with keep-dims semantics: `n × m → n × 1` (`np.sum(dZ, axis=1, keepdims=True)`).
@@ -176,12 +175,9 @@ impl<const N: usize, T: Scalar> Batch<N, T> {
         out
     }
 
-    /// `out ← α·Σ_columns self` (so `db = (1/m)·Σ dZ` is one call).
+    /// `out ← α·Σ_columns self` (so `db = (1/m)·Σ dZ` is one call), by the kernel [`sum_rows`](crate::kernel::eltwise::EltwiseKernel::sum_rows).
     pub fn sum_over_batch_into(&self, alpha: T, out: &mut Vector<N, T>) {
-        let m = self.m;
-        for (i, o) in out.as_mut_slice().iter_mut().enumerate() {
-            *o = alpha * self.data[i * m..(i + 1) * m].iter().copied().sum::<T>();
-        }
+        T::sum_rows(alpha, &self.data, out.as_mut_slice());
     }
 
     /// `α·self·otherᵀ`: `(R × m)·(m × C) → R × C`, the shape of `dW = (1/m)·dZ·A[l-1]ᵀ`.
