@@ -216,8 +216,8 @@ fn steady_state_training_steps_do_not_allocate() {
         out: Dense::new(Init::Glorot, &mut rng),
     };
     let lenet = LeNet5::new(7);
-    // On a rayon worker, as `train::fit` runs its loop: from a foreign thread rayon's
-    // injector allocates a queue block every 63 forks of the kernels' two-thread splits.
+    // On a rayon worker, as `train::fit` runs its loop: off the pool, each of the kernels'
+    // two-thread splits spawns a boxed job onto it (src/kernel/fork.rs).
     let mlp = rayon::scope(|_| Trainer::<Batch<784>, _>::new(mlp, 101, 2).steady_state(50));
     let lenet =
         rayon::scope(|_| Trainer::<Images<1, 28, 28>, _>::new(lenet, 101, 3).steady_state(20));

@@ -10,6 +10,7 @@
 
 pub mod conv2d;
 pub mod eltwise;
+mod fork;
 pub mod gemm;
 pub mod im2col;
 pub mod isa;

@@ -83,8 +83,8 @@ where
     O: Optimizer<T> + Send,
 {
     // The loop runs on a thread of rayon's pool, where the kernels' two-thread splits use the
-    // worker's own queue; forked from any other thread, rayon allocates a queue block every
-    // 63 forks, and a training step is meant to allocate nothing (tests/alloc.rs).
+    // worker's own queue; off the pool a split spawns a boxed job (kernel/fork.rs), and a
+    // training step is meant to allocate nothing (tests/alloc.rs).
     rayon::scope(|_| fit_on_pool(net, loss, opt, train, dev, cfg))
 }
 

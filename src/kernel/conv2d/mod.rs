@@ -30,6 +30,7 @@ pub use dispatch::ConvKernel;
 pub use pad::pad;
 pub use reference::{backward_reference, forward_reference};
 
+use super::fork;
 use super::gemm::{Element, parallel_threshold};
 use super::im2col;
 use super::isa::Isa;
@@ -173,7 +174,7 @@ fn split_channels<T: Send>(
     let mid = blocks / 2 * bs;
     let (first, second) = out.split_at_mut(mid * per_channel);
     let (s0, s1) = scratch.split_at_mut((mid * sc.0 + sc.1).min(scratch.len()));
-    rayon::join(
+    fork::join(
         || body(first, s0, (0, mid)),
         || body(second, s1, (mid, channels)),
     );
@@ -314,7 +315,7 @@ pub fn backward_with<T: ConvKernel>(
     };
     // dW and dX cost the same multiply-adds: on two threads, one each.
     if big && rayon::current_num_threads() >= 2 {
-        rayon::join(move || dw_pass(false), move || dx_pass(false));
+        fork::join(move || dw_pass(false), move || dx_pass(false));
     } else {
         dw_pass(big);
         dx_pass(big);

@@ -5,6 +5,7 @@
 
 use super::Dims;
 use super::view::Out;
+use crate::kernel::fork;
 
 /// How a product is shared between two threads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,7 +70,7 @@ pub(crate) fn run(
             let at = cut(d.m, 4);
             let (top, bottom) = c.split_rows(at);
             let (d0, d1) = (Dims { m: at, ..d }, Dims { m: d.m - at, ..d });
-            rayon::join(
+            fork::join(
                 || body(Part { d: d0, ..whole }, beta, top),
                 || {
                     body(
@@ -88,7 +89,7 @@ pub(crate) fn run(
             let at = cut(d.n, if d.n >= 256 { 64 } else { 16 });
             let (left, right) = c.split_cols(at);
             let (d0, d1) = (Dims { n: at, ..d }, Dims { n: d.n - at, ..d });
-            rayon::join(
+            fork::join(
                 || body(Part { d: d0, ..whole }, beta, left),
                 || {
                     body(
@@ -109,7 +110,7 @@ pub(crate) fn run(
             let mut c = c;
             let mut partial = [0f32; INNER_MAX];
             let second = Out::new(&mut partial, d.m, d.n);
-            rayon::join(
+            fork::join(
                 || body(Part { d: d0, ..whole }, beta, c.reborrow()),
                 || {
                     body(

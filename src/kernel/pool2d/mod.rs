@@ -22,6 +22,7 @@ pub use reference::{
     avg_backward_reference, avg_forward_reference, max_backward_reference, max_forward_reference,
 };
 
+use super::fork;
 use super::gemm::{Element, usable};
 use super::isa::Isa;
 use super::lanes::One;
@@ -181,7 +182,7 @@ pub fn max_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: Op
         }
         None => (None, None),
     };
-    rayon::join(
+    fork::join(
         || run(d.with_c(k), 0, x0, y0, a0),
         || run(d.with_c(d.c - k), k, x1, y1, a1),
     );
@@ -206,7 +207,7 @@ pub fn max_backward_with(isa: Isa, d: PoolDims, dy: &[f32], arg: &[u32], dx: &mu
     let (xp, yp) = d.planes();
     let ((g0, g1), (a0, a1)) = (dy.split_at(k * yp), arg.split_at(k * yp));
     let (dx0, dx1) = dx.split_at_mut(k * xp);
-    rayon::join(
+    fork::join(
         || run(d.with_c(k), 0, g0, a0, dx0),
         || run(d.with_c(d.c - k), k, g1, a1, dx1),
     );
@@ -230,7 +231,7 @@ pub fn avg_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32]) {
     };
     let (xp, yp) = d.planes();
     let ((x0, x1), (y0, y1)) = (x.split_at(k * xp), y.split_at_mut(k * yp));
-    rayon::join(
+    fork::join(
         || run(d.with_c(k), x0, y0),
         || run(d.with_c(d.c - k), x1, y1),
     );
@@ -254,7 +255,7 @@ pub fn avg_backward_with(isa: Isa, d: PoolDims, dy: &[f32], dx: &mut [f32]) {
     };
     let (xp, yp) = d.planes();
     let ((g0, g1), (dx0, dx1)) = (dy.split_at(k * yp), dx.split_at_mut(k * xp));
-    rayon::join(
+    fork::join(
         || run(d.with_c(k), g0, dx0),
         || run(d.with_c(d.c - k), g1, dx1),
     );
