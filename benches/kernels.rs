@@ -1,7 +1,7 @@
-//! Kernel benchmarks (DESIGN.md §4): W1e (the element-wise steps of W1's hidden layer), W3
-//! (dense 128×784 · 784×64, and the same layer's two backward products), W3s (16×16 matmul),
-//! W4 (conv forward; W4b its backward) and W5 (max pooling; W5b its backward, W5avg average
-//! pooling).
+//! Kernel benchmarks (DESIGN.md §4): W1e (the element-wise steps of W1's hidden layer), W1u
+//! (the optimizer updates of its weights), W3 (dense 128×784 · 784×64, and the same layer's
+//! two backward products), W3s (16×16 matmul), W4 (conv forward; W4b its backward) and W5 (max
+//! pooling; W5b its backward, W5avg average pooling).
 //!
 //! `cargo bench --bench kernels`; criterion reports the time per call and, from the group's
 //! `Throughput`, FLOP/s (`Elements` = floating-point operations) or bytes/s (`Bytes` = input
@@ -36,6 +36,7 @@ use constnn::kernel::pool2d::{
     max_backward_reference, max_backward_with, max_forward_autovec, max_forward_reference,
     max_forward_with,
 };
+use constnn::kernel::update::{AdamStep, adam_with, sgd_with};
 use constnn::tensor::Matrix;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -99,6 +100,54 @@ fn w3_tn(c: &mut Criterion) {
         (tn_reference, "tn_reference"),
         W3_TN,
     );
+}
+
+/// W1u: the optimizer updates of W1's largest tensor (`W[1]`, 128 × 784 = 100,352 values):
+/// Adam's step as one pass per ISA beside the three passes it replaced (the two averages, then
+/// `W`; scalar), and SGD's `W − α·dW`. Throughput counts the values updated.
+fn w1_update(c: &mut Criterion) {
+    let n = 128 * 784;
+    let (w0, grad) = (seeded_vec(n, 12), seeded_vec(n, 13));
+    let v0 = seeded_vec(n, 14);
+    let s0: Vec<f32> = seeded_vec(n, 15).iter().map(|x| x.abs()).collect();
+    let h = AdamStep {
+        lr: 1e-3,
+        beta1: 0.9,
+        beta2: 0.999,
+        c1: 0.1,
+        c2: 0.001,
+        eps: 1e-8,
+        decay: 0.0,
+    };
+    let (mut w, mut v, mut s) = (w0.clone(), v0.clone(), s0.clone());
+    let mut g = c.benchmark_group("W1u optimizer update 128x784");
+    g.throughput(Throughput::Elements(n as u64));
+    for isa in Isa::available() {
+        g.bench_function(format!("adam_with {}", isa.name()), |bench| {
+            bench.iter(|| adam_with(isa, h, black_box(&mut w), &grad, &mut v, &mut s));
+        });
+    }
+    g.bench_function("Adam in three passes (previous, scalar)", |bench| {
+        bench.iter(|| {
+            let (one_minus1, one_minus2) = (1.0 - h.beta1, 1.0 - h.beta2);
+            for (v, &g) in v.iter_mut().zip(&grad) {
+                *v = h.beta1 * *v + one_minus1 * g;
+            }
+            for (s, &g) in s.iter_mut().zip(&grad) {
+                *s = h.beta2 * *s + one_minus2 * (g * g);
+            }
+            for ((w, &v), &s) in black_box(&mut w).iter_mut().zip(&v).zip(&s) {
+                let (v_hat, s_hat) = (v / h.c1, s / h.c2);
+                *w = *w - h.decay * *w - h.lr * v_hat / (s_hat.sqrt() + h.eps);
+            }
+        });
+    });
+    for isa in Isa::available() {
+        g.bench_function(format!("sgd_with {}", isa.name()), |bench| {
+            bench.iter(|| sgd_with(isa, 1e-3, black_box(&mut w), &grad));
+        });
+    }
+    g.finish();
 }
 
 /// W1e: the element-wise steps of W1's hidden layer (128 features × 64 samples): `Z + b`,
@@ -376,6 +425,7 @@ fn w5_pool_others(c: &mut Criterion) {
 criterion_group!(
     benches,
     w1_eltwise,
+    w1_update,
     w3_dense,
     w3_nt,
     w3_tn,

@@ -1,8 +1,9 @@
 //! The element type of every tensor: `f32` for training, `f64` for gradient checking.
 //!
 //! [`Scalar`] is the one bound the crate puts on element types. It bundles `num_traits::Float`
-//! (the maths), the dense-product and element-wise kernels of [`crate::kernel`] (so `f32` can
-//! take a SIMD path without the layers knowing), and the conversions the library needs.
+//! (the maths), the dense-product, element-wise and optimizer-update kernels of
+//! [`crate::kernel`] (so `f32` can take a SIMD path without the layers knowing), and the
+//! conversions the library needs.
 
 use core::fmt::{Debug, Display};
 use core::iter::Sum;
@@ -11,6 +12,7 @@ use crate::kernel::conv2d::ConvKernel;
 use crate::kernel::eltwise::EltwiseKernel;
 use crate::kernel::gemm::{Element, Gemm};
 use crate::kernel::pool2d::PoolKernel;
+use crate::kernel::update::UpdateKernel;
 
 /// An element type: `f32` or `f64`.
 pub trait Scalar:
@@ -20,6 +22,7 @@ pub trait Scalar:
     + Element
     + EltwiseKernel
     + PoolKernel
+    + UpdateKernel
     + Default
     + Debug
     + Display

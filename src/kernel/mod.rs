@@ -16,3 +16,4 @@ pub mod im2col;
 pub mod isa;
 pub(crate) mod lanes;
 pub mod pool2d;
+pub mod update;

@@ -28,8 +28,9 @@
 //! ```
 
 use super::state::State;
-use super::{Ewma, Optimizer, Snapshot, bias_correction, restore_state};
+use super::{Optimizer, Snapshot, bias_correction, restore_state};
 use crate::Scalar;
+use crate::kernel::update::AdamStep;
 use crate::layer::{Param, ParamKind, Params};
 
 /// Settings of [`Adam`].
@@ -100,17 +101,21 @@ impl<T: Scalar> Optimizer<T> for Adam<T> {
         let decay = T::of(c.lr * c.weight_decay);
         self.state
             .for_each("Adam", model, |p: Param<'_, T>, [v, s]| {
-                Ewma::update_slice(beta1, v, p.grad.iter().copied());
-                Ewma::update_slice(beta2, s, p.grad.iter().map(|&g| g * g));
-                let decay = if p.kind == ParamKind::Weight {
-                    decay
-                } else {
-                    T::zero()
+                // The three formulas above in one pass (kernel::update, SIMD for f32).
+                let h = AdamStep {
+                    lr,
+                    beta1,
+                    beta2,
+                    c1,
+                    c2,
+                    eps,
+                    decay: if p.kind == ParamKind::Weight {
+                        decay
+                    } else {
+                        T::zero()
+                    },
                 };
-                for ((w, &v), &s) in p.value.iter_mut().zip(v.iter()).zip(s.iter()) {
-                    let (v_hat, s_hat) = (v / c1, s / c2);
-                    *w = *w - decay * *w - lr * v_hat / (s_hat.sqrt() + eps);
-                }
+                T::adam(h, p.value, p.grad, v, s);
             });
     }
     fn learning_rate(&self) -> f64 {

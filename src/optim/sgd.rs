@@ -24,11 +24,8 @@ impl Sgd {
 impl<T: Scalar> Optimizer<T> for Sgd {
     fn step(&mut self, model: &mut dyn Params<T>) {
         let lr = T::of(self.lr);
-        model.visit(&mut |p: Param<'_, T>| {
-            for (w, &g) in p.value.iter_mut().zip(p.grad.iter()) {
-                *w = *w - lr * g;
-            }
-        });
+        // `W := W − α·dW` (kernel::update, SIMD for f32).
+        model.visit(&mut |p: Param<'_, T>| T::sgd(lr, p.value, p.grad));
     }
     fn learning_rate(&self) -> f64 {
         self.lr
