@@ -469,16 +469,7 @@ mod previous {
             y: &mut Images<C, OH, OW>,
             arg: &mut Vec<u32>,
         ) {
-            let d = PoolDims {
-                c: C,
-                h: H,
-                w: W,
-                oh: OH,
-                ow: OW,
-                f: F,
-                s: F,
-                m: x.batch_size(),
-            };
+            let d = pool_dims::<F>((C, H, W, OH, OW), x.batch_size());
             y.set_batch_size(d.m);
             arg.resize(C * OH * OW * d.m, 0);
             max_forward_autovec(Isa::get(), d, x.as_slice(), y.as_mut_slice(), arg);
@@ -493,18 +484,25 @@ mod previous {
             dx: Option<&mut Images<C, H, W>>,
         ) {
             let Some(dx) = dx else { return };
-            let d = PoolDims {
-                c: C,
-                h: H,
-                w: W,
-                oh: OH,
-                ow: OW,
-                f: F,
-                s: F,
-                m: x.batch_size(),
-            };
+            let d = pool_dims::<F>((C, H, W, OH, OW), x.batch_size());
             dx.set_batch_size(d.m);
             max_backward_reference(d, 0.0, dy.as_slice(), arg, dx.as_mut_slice());
+        }
+    }
+    /// The sizes of a `MaxPool<F>` (stride `F`) on `m` samples.
+    fn pool_dims<const F: usize>(
+        (c, h, w, oh, ow): (usize, usize, usize, usize, usize),
+        m: usize,
+    ) -> PoolDims {
+        PoolDims {
+            c,
+            h,
+            w,
+            oh,
+            ow,
+            f: F,
+            s: F,
+            m,
         }
     }
 }
