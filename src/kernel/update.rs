@@ -18,6 +18,7 @@
 use num_traits::Float;
 
 use super::fork;
+use super::gemm::usable;
 use super::isa::Isa;
 
 /// Tensors of at least this many values are updated on two threads (SGD only on rayon's pool):
@@ -118,12 +119,12 @@ fn cut(len: usize, off_pool: bool) -> Option<usize> {
 
 /// One share of [`sgd_with`], on one thread.
 fn sgd_one(isa: Isa, lr: f32, w: &mut [f32], g: &[f32]) {
-    match isa.or_scalar() {
+    match usable(isa) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `or_scalar` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
+        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
         Isa::Avx512 => unsafe { avx512::sgd(lr, w, g) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `or_scalar` returned Avx2 only after detecting AVX2 and FMA.
+        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
         Isa::Avx2 => unsafe { avx2::sgd(lr, w, g) },
         _ => sgd_body(lr, w, g),
     }
@@ -146,9 +147,9 @@ type AdamTensors<'a> = (&'a mut [f32], &'a [f32], &'a mut [f32], &'a mut [f32]);
 
 /// One share of [`adam_with`], on one thread.
 fn adam_one(isa: Isa, h: AdamStep<f32>, (w, g, v, s): AdamTensors<'_>) {
-    match isa.or_scalar() {
+    match usable(isa) {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: `or_scalar` returned Avx512 or Avx2 only after detecting AVX2 and FMA
+        // SAFETY: `usable` returned Avx512 or Avx2 only after detecting AVX2 and FMA
         // (with AVX-512F for Avx512).
         Isa::Avx512 | Isa::Avx2 => unsafe { avx2::adam(h, w, g, v, s) },
         _ => adam_body(h, w, g, v, s),

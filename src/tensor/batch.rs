@@ -175,7 +175,8 @@ impl<const N: usize, T: Scalar> Batch<N, T> {
         out
     }
 
-    /// `out ← α·Σ_columns self` (so `db = (1/m)·Σ dZ` is one call), by the kernel [`sum_rows`](crate::kernel::eltwise::EltwiseKernel::sum_rows).
+    /// `out ← α·Σ_columns self` (so `db = (1/m)·Σ dZ` is one call), by the kernel
+    /// [`sum_rows`](crate::kernel::eltwise::EltwiseKernel::sum_rows).
     pub fn sum_over_batch_into(&self, alpha: T, out: &mut Vector<N, T>) {
         T::sum_rows(alpha, &self.data, out.as_mut_slice());
     }
