@@ -1,7 +1,7 @@
 //! Training-step benchmarks (DESIGN.md §4): W1 (MLP 784-128(ReLU)-10, SGD), W2 (LeNet-5,
 //! Adam) and W2i (LeNet-5 inference), all on a batch of 64 seeded random samples.
 //!
-//! One iteration is one full step as `train::fit` does it: `forward::<Train>`,
+//! One iteration is one full step as `train::fit` does it: `forward`,
 //! `SoftmaxCrossEntropy::cost_and_grad`, `backward`, the optimizer's `step`, with the output,
 //! gradient, cache and input buffers reused across iterations, and the iterations run on a
 //! thread of rayon's pool (`rayon::scope`) as `fit`'s loop does, so the kernels' two-thread
@@ -51,7 +51,7 @@ struct Mlp {
 }
 
 /// A network with its optimizer and the buffers a training loop reuses.
-struct Step<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>>, O> {
+struct Step<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>>, O> {
     net: N,
     opt: O,
     x: X,
@@ -64,7 +64,7 @@ struct Step<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>>, O> {
 impl<X, N, O> Step<X, N, O>
 where
     X: Tensor<Elem = f32>,
-    N: Layer<X, Batch<10>> + Params<f32>,
+    N: Layer<X, Output = Batch<10>> + Params<f32>,
     O: Optimizer<f32>,
 {
     /// `net` on a batch of 64 seeded samples with seeded one-hot labels.
@@ -87,7 +87,7 @@ where
     /// One training step; the cost before the update.
     fn train(&mut self) -> f32 {
         self.net
-            .forward::<Train>(black_box(&self.x), &mut self.out, &mut self.cache);
+            .forward(black_box(&self.x), &mut self.out, &mut self.cache);
         let cost = SoftmaxCrossEntropy.cost_and_grad(&self.out, &self.y, &mut self.dout);
         self.net
             .backward(&self.x, &self.out, &mut self.cache, &self.dout, None);
@@ -98,7 +98,7 @@ where
     /// Inference on the batch.
     fn infer(&mut self) {
         self.net
-            .forward::<Eval>(black_box(&self.x), &mut self.out, &mut self.cache);
+            .infer(black_box(&self.x), &mut self.out, &mut self.cache);
     }
 }
 
@@ -349,34 +349,25 @@ mod previous {
     use constnn::kernel::im2col;
     use constnn::kernel::isa::Isa;
     use constnn::kernel::pool2d::{PoolDims, max_backward_reference, max_forward_autovec};
-    use constnn::layer::{Layer, MaxPool2d, Mode, Params, Visitor, VisitorRef};
+    use constnn::layer::{Layer, MaxPool2d};
     use constnn::prelude::*;
-    use constnn::shape::{Describe, LayerInfo};
+    use constnn::shape::{Describe, Rule};
+    use constnn::tensor::typed::Windowed;
 
     /// `Conv2d` computed by im2col + GEMM.
+    #[derive(Params)]
     pub struct Conv<
         const CI: usize,
         const CO: usize,
         const F: usize,
         const S: usize = 1,
         const P: usize = 0,
-    >(pub Conv2d<CI, CO, F, S, P>);
+    >(#[layer] pub Conv2d<CI, CO, F, S, P>);
 
     impl<const CI: usize, const CO: usize, const F: usize, const S: usize, const P: usize> Describe
         for Conv<CI, CO, F, S, P>
     {
-        const INFO: LayerInfo = <Conv2d<CI, CO, F, S, P> as Describe>::INFO;
-    }
-
-    impl<const CI: usize, const CO: usize, const F: usize, const S: usize, const P: usize>
-        Params<f32> for Conv<CI, CO, F, S, P>
-    {
-        fn visit(&mut self, v: &mut dyn Visitor<f32>) {
-            self.0.visit(v)
-        }
-        fn visit_ref(&self, v: &mut dyn VisitorRef<f32>) {
-            self.0.visit_ref(v)
-        }
+        const RULE: Rule = <Conv2d<CI, CO, F, S, P> as Describe>::RULE;
     }
 
     impl<
@@ -387,20 +378,20 @@ mod previous {
         const P: usize,
         const H: usize,
         const W: usize,
-        const OH: usize,
-        const OW: usize,
-    > Layer<Images<CI, H, W>, Images<CO, OH, OW>> for Conv<CI, CO, F, S, P>
+    > Layer<Images<CI, H, W>> for Conv<CI, CO, F, S, P>
+    where
+        Images<CI, H, W>: Windowed<CO, F, S, P, f32>,
     {
+        type Output = <Images<CI, H, W> as Windowed<CO, F, S, P, f32>>::Out;
         /// im2col's matrix and its gradient.
         type Cache = (Vec<f32>, Vec<f32>);
 
-        fn forward<M: Mode>(
-            &mut self,
-            x: &Images<CI, H, W>,
-            z: &mut Images<CO, OH, OW>,
-            (col, _): &mut Self::Cache,
-        ) {
-            let d = dims::<CI, CO, F, S, P>((H, W, OH, OW), x.batch_size());
+        fn forward(&mut self, x: &Images<CI, H, W>, z: &mut Self::Output, c: &mut Self::Cache) {
+            self.infer(x, z, c);
+        }
+
+        fn infer(&self, x: &Images<CI, H, W>, z: &mut Self::Output, (col, _): &mut Self::Cache) {
+            let d = dims::<CI, CO, F, S, P>((H, W), Self::Output::SHAPE, x.batch_size());
             z.set_batch_size(d.m);
             let c = &self.0;
             im2col::forward(d, x.as_slice(), &c.w, &c.b, col, z.as_mut_slice());
@@ -409,12 +400,12 @@ mod previous {
         fn backward(
             &mut self,
             x: &Images<CI, H, W>,
-            _z: &Images<CO, OH, OW>,
+            _z: &Self::Output,
             (col, dcol): &mut Self::Cache,
-            dz: &Images<CO, OH, OW>,
+            dz: &Self::Output,
             dx: Option<&mut Images<CI, H, W>>,
         ) {
-            let d = dims::<CI, CO, F, S, P>((H, W, OH, OW), x.batch_size());
+            let d = dims::<CI, CO, F, S, P>((H, W), Self::Output::SHAPE, x.batch_size());
             let dx = dx.map(|dx| {
                 dx.set_batch_size(d.m);
                 (dx.as_mut_slice(), dcol)
@@ -426,7 +417,8 @@ mod previous {
     }
 
     fn dims<const CI: usize, const CO: usize, const F: usize, const S: usize, const P: usize>(
-        (h, w, oh, ow): (usize, usize, usize, usize),
+        (h, w): (usize, usize),
+        out: constnn::shape::Shape,
         m: usize,
     ) -> ConvDims {
         ConvDims {
@@ -434,8 +426,8 @@ mod previous {
             h,
             w,
             c_out: CO,
-            oh,
-            ow,
+            oh: out.dims[1],
+            ow: out.dims[2],
             f: F,
             s: S,
             p: P,
@@ -444,62 +436,58 @@ mod previous {
     }
 
     /// `MaxPool2d<F>` on the previous kernels.
+    #[derive(Params)]
     pub struct MaxPool<const F: usize>;
 
     impl<const F: usize> Describe for MaxPool<F> {
-        const INFO: LayerInfo = <MaxPool2d<F> as Describe>::INFO;
+        const RULE: Rule = <MaxPool2d<F> as Describe>::RULE;
     }
 
-    impl<const F: usize> Params<f32> for MaxPool<F> {}
-
-    impl<
-        const F: usize,
-        const C: usize,
-        const H: usize,
-        const W: usize,
-        const OH: usize,
-        const OW: usize,
-    > Layer<Images<C, H, W>, Images<C, OH, OW>> for MaxPool<F>
+    impl<const F: usize, const C: usize, const H: usize, const W: usize> Layer<Images<C, H, W>>
+        for MaxPool<F>
+    where
+        Images<C, H, W>: Windowed<C, F, F, 0, f32>,
     {
+        type Output = <Images<C, H, W> as Windowed<C, F, F, 0, f32>>::Out;
         type Cache = Vec<u32>;
 
-        fn forward<M: Mode>(
-            &mut self,
-            x: &Images<C, H, W>,
-            y: &mut Images<C, OH, OW>,
-            arg: &mut Vec<u32>,
-        ) {
-            let d = pool_dims::<F>((C, H, W, OH, OW), x.batch_size());
+        fn forward(&mut self, x: &Images<C, H, W>, y: &mut Self::Output, arg: &mut Vec<u32>) {
+            self.infer(x, y, arg);
+        }
+
+        fn infer(&self, x: &Images<C, H, W>, y: &mut Self::Output, arg: &mut Vec<u32>) {
+            let d = pool_dims::<F>((C, H, W), Self::Output::SHAPE, x.batch_size());
             y.set_batch_size(d.m);
-            arg.resize(C * OH * OW * d.m, 0);
+            arg.resize(C * d.oh * d.ow * d.m, 0);
             max_forward_autovec(Isa::get(), d, x.as_slice(), y.as_mut_slice(), arg);
         }
 
         fn backward(
             &mut self,
             x: &Images<C, H, W>,
-            _y: &Images<C, OH, OW>,
+            _y: &Self::Output,
             arg: &mut Vec<u32>,
-            dy: &Images<C, OH, OW>,
+            dy: &Self::Output,
             dx: Option<&mut Images<C, H, W>>,
         ) {
             let Some(dx) = dx else { return };
-            let d = pool_dims::<F>((C, H, W, OH, OW), x.batch_size());
+            let d = pool_dims::<F>((C, H, W), Self::Output::SHAPE, x.batch_size());
             dx.set_batch_size(d.m);
             max_backward_reference(d, 0.0, dy.as_slice(), arg, dx.as_mut_slice());
         }
     }
     /// The sizes of a `MaxPool<F>` (stride `F`) on `m` samples.
     fn pool_dims<const F: usize>(
-        (c, h, w, oh, ow): (usize, usize, usize, usize, usize),
+        (c, h, w): (usize, usize, usize),
+        out: constnn::shape::Shape,
         m: usize,
     ) -> PoolDims {
         PoolDims {
             c,
             h,
             w,
-            oh,
-            ow,
+            oh: out.dims[1],
+            ow: out.dims[2],
             f: F,
             s: F,
             m,
@@ -531,16 +519,15 @@ fn w2_lenet_train(c: &mut Criterion) {
     g.finish();
 }
 
-/// W2i: LeNet-5 inference (`forward::<Eval>`), batch 64, beside the previous kernels.
+/// W2i: LeNet-5 inference (`infer`), batch 64, beside the previous kernels.
 fn w2i_lenet_infer(c: &mut Criterion) {
     let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(3), Sgd::new(LR), 31);
     let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(3), Sgd::new(LR), 31);
     let mut g = c.benchmark_group("W2i lenet infer b64");
     g.throughput(Throughput::Elements(BATCH as u64));
-    g.bench_function(
-        format!("forward::<Eval>, 64 samples ({})", isa_label()),
-        |bench| rayon::scope(|_| bench.iter(|| step.infer())),
-    );
+    g.bench_function(format!("infer, 64 samples ({})", isa_label()), |bench| {
+        rayon::scope(|_| bench.iter(|| step.infer()))
+    });
     g.bench_function(
         "previous kernels: im2col conv, autovec max pool, 64 samples",
         |bench| rayon::scope(|_| bench.iter(|| prev.infer())),

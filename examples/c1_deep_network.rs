@@ -76,8 +76,8 @@ fn run(args: &Args) -> Result<()> {
     )?;
     let seconds: f64 = history.epochs.iter().map(|e| e.seconds).sum();
 
-    let result = evaluate(&mut net, &SoftmaxCrossEntropy, &test.x, &y_test, 1000);
-    let predicted = predict_classes(&mut net, &test.x, 1000);
+    let result = evaluate(&net, &SoftmaxCrossEntropy, &test.x, &y_test, 1000);
+    let predicted = predict_classes(&net, &test.x, 1000);
     let confusion = ConfusionMatrix::<10>::from_labels(&predicted, &test.labels)?;
     println!("{confusion}");
     println!("training time {seconds:.1} s");

@@ -56,7 +56,7 @@ fn run(args: &Args) -> Result<()> {
     let mut opt = Sgd::new(lr);
     let (mut z, mut dz) = (Batch::default(), Batch::default());
     for k in 0..iters {
-        layer.forward::<Train>(&x_train, &mut z, &mut ());
+        layer.forward(&x_train, &mut z, &mut ());
         let cost = BinaryCrossEntropy.cost_and_grad(&z, &y_train, &mut dz);
         if k % 100 == 0 {
             println!("iter {k} cost {}", fmt_sig(cost, 8));

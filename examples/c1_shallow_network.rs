@@ -61,7 +61,7 @@ fn logistic_regression(x: &Batch<2, f64>, y: &Batch<1, f64>) -> f64 {
     let mut opt = Sgd::new(LEARNING_RATE);
     let (mut z, mut dz) = (Batch::default(), Batch::default());
     for i in 0..ITERATIONS {
-        unit.forward::<Train>(x, &mut z, &mut ());
+        unit.forward(x, &mut z, &mut ());
         let cost = BinaryCrossEntropy.cost_and_grad(&z, y, &mut dz); // dZ = A − Y
         unit.backward(x, &z, &mut (), &dz, None); // dW = (1/m)·dZ·Xᵀ, db = (1/m)·Σ dZ
         opt.step(&mut unit);
@@ -83,9 +83,9 @@ fn shallow_network(x: &Batch<2, f64>, y: &Batch<1, f64>, rng: &mut StdRng) -> f6
     let (mut z1, mut a1, mut z2) = (Batch::default(), Batch::default(), Batch::default());
     let (mut dz2, mut da1, mut dz1) = (Batch::default(), Batch::default(), Batch::default());
     for i in 0..ITERATIONS {
-        l1.forward::<Train>(x, &mut z1, &mut ()); // Z[1] = W[1]·X + b[1]
-        g1.forward::<Train>(&z1, &mut a1, &mut ()); // A[1] = tanh(Z[1])
-        l2.forward::<Train>(&a1, &mut z2, &mut ()); // Z[2] = W[2]·A[1] + b[2]
+        l1.forward(x, &mut z1, &mut ()); // Z[1] = W[1]·X + b[1]
+        g1.forward(&z1, &mut a1, &mut ()); // A[1] = tanh(Z[1])
+        l2.forward(&a1, &mut z2, &mut ()); // Z[2] = W[2]·A[1] + b[2]
         let cost = BinaryCrossEntropy.cost_and_grad(&z2, y, &mut dz2); // dZ[2] = A[2] − Y
 
         l2.backward(&a1, &z2, &mut (), &dz2, Some(&mut da1)); // dW[2], db[2], dA[1]

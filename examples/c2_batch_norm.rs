@@ -12,7 +12,7 @@
 //! ```
 //!
 //! Prints the training cost per epoch of both runs side by side: with batch norm it falls much
-//! faster at the same learning rate. Test accuracies are in Eval mode, where batch norm uses
+//! faster at the same learning rate. Test accuracies are by inference, where batch norm uses
 //! its running averages of `μ` and `σ²` instead of the batch's, so a single image is classified
 //! as well as a batch of 360. The per-step cost curves go to `out/c2_batch_norm_cost.svg`.
 
@@ -155,7 +155,7 @@ fn run(args: &Args) -> Result<()> {
     let t_bn = start.elapsed().as_secs_f64();
 
     println!();
-    println!("        ─── training cost ───   ── test accuracy (Eval) ──");
+    println!("        ─── training cost ───   ── test accuracy (infer) ──");
     println!(
         "epoch   {:>9}  {:>10}   {:>9}  {:>10}",
         "plain", "batch norm", "plain", "batch norm"
@@ -181,13 +181,13 @@ fn run(args: &Args) -> Result<()> {
         );
     }
 
-    // Eval mode: the running averages replace the batch statistics, so the prediction of an
+    // Inference: the running averages replace the batch statistics, so the prediction of an
     // image does not depend on which other images share its batch.
-    let whole = evaluate(&mut bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
-    let single = evaluate(&mut bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1);
-    let plain_test = evaluate(&mut plain, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let whole = evaluate(&bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let single = evaluate(&bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1);
+    let plain_test = evaluate(&plain, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
     println!(
-        "test accuracy in Eval mode: plain {:.4}; batch norm {:.4} (one batch of {}) = {:.4} (one image at a time)",
+        "test accuracy by inference: plain {:.4}; batch norm {:.4} (one batch of {}) = {:.4} (one image at a time)",
         plain_test.accuracy,
         whole.accuracy,
         split.test.len(),

@@ -24,10 +24,9 @@ use std::process::ExitCode;
 
 use constnn::cli::{self, Args};
 use constnn::gradcheck::{Report, check_layer};
-use constnn::layer::{Visitor, VisitorRef};
 use constnn::prelude::*;
-use constnn::shape::{Describe, LayerInfo};
-use rand::{RngExt, SeedableRng, rngs::StdRng};
+use constnn::shape::{Describe, Rule};
+use rand::RngExt;
 
 const USAGE: &str = "usage: c2_gradient_check [--eps <f64>] [--m <n>] [--seed <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -61,13 +60,19 @@ struct BrokenNet {
 }
 
 /// A dense layer whose backward returns `dZ·Aᵀ` instead of `(1/m)·dZ·Aᵀ` for `dW` (the bug).
-struct ForgetsOneOverM(Dense<4, 5, f64>);
+#[derive(Params)]
+struct ForgetsOneOverM(#[layer] Dense<4, 5, f64>);
 
-impl Layer<Batch<4, f64>, Batch<5, f64>> for ForgetsOneOverM {
+impl Layer<Batch<4, f64>> for ForgetsOneOverM {
+    type Output = Batch<5, f64>;
     type Cache = ();
 
-    fn forward<M: Mode>(&mut self, x: &Batch<4, f64>, z: &mut Batch<5, f64>, c: &mut ()) {
-        self.0.forward::<M>(x, z, c);
+    fn forward(&mut self, x: &Batch<4, f64>, z: &mut Batch<5, f64>, c: &mut ()) {
+        self.0.forward(x, z, c);
+    }
+
+    fn infer(&self, x: &Batch<4, f64>, z: &mut Batch<5, f64>, c: &mut ()) {
+        self.0.infer(x, z, c);
     }
 
     fn backward(
@@ -84,17 +89,8 @@ impl Layer<Batch<4, f64>, Batch<5, f64>> for ForgetsOneOverM {
     }
 }
 
-impl Params<f64> for ForgetsOneOverM {
-    fn visit(&mut self, v: &mut dyn Visitor<f64>) {
-        self.0.visit(v);
-    }
-    fn visit_ref(&self, v: &mut dyn VisitorRef<f64>) {
-        self.0.visit_ref(v);
-    }
-}
-
 impl Describe for ForgetsOneOverM {
-    const INFO: LayerInfo = <Dense<4, 5, f64> as Describe>::INFO;
+    const RULE: Rule = <Dense<4, 5, f64> as Describe>::RULE;
 }
 
 /// Seeded weights; `γ`, `β` moved away from 1 and 0 so their gradients are checked at a

@@ -124,7 +124,7 @@ fn objective(trial: &Trial, job: &Job<'_>) -> Result<Outcome> {
 /// Mini-batch momentum with the trial's `α`, `β` and batch size, then the dev-set figures.
 fn train<N>(mut net: N, trial: &Trial, job: &Job<'_>) -> Result<Outcome>
 where
-    N: Layer<Batch<64>, Batch<10>> + Params<f32> + Send,
+    N: Layer<Batch<64>, Output = Batch<10>> + Params<f32> + Send,
 {
     let mut opt = Momentum::new(MomentumConfig {
         lr: trial.f64("lr")?,
@@ -139,10 +139,10 @@ where
     };
     let ((x, y), (x_dev, y_dev)) = (&job.sets.train, &job.sets.dev);
     fit(&mut net, &SoftmaxCrossEntropy, &mut opt, (x, y), None, &cfg)?;
-    let mut outcome = Outcome::from(evaluate(&mut net, &SoftmaxCrossEntropy, x_dev, y_dev, 1000));
+    let mut outcome = Outcome::from(evaluate(&net, &SoftmaxCrossEntropy, x_dev, y_dev, 1000));
     if job.test {
         let (x_test, y_test) = &job.sets.test;
-        let test = evaluate(&mut net, &SoftmaxCrossEntropy, x_test, y_test, 1000);
+        let test = evaluate(&net, &SoftmaxCrossEntropy, x_test, y_test, 1000);
         outcome = outcome.with("test_accuracy", test.accuracy);
     }
     Ok(outcome)

@@ -110,10 +110,10 @@ struct Row {
 }
 
 impl Experiment {
-    /// Trains `net` with `reg`, then evaluates it on both sets in Eval mode (no dropout).
+    /// Trains `net` with `reg`, then evaluates it on both sets by inference (no dropout).
     fn run<N>(&self, name: String, net: &mut N, reg: Regularization) -> Result<Row>
     where
-        N: Layer<Batch<64>, Batch<10>> + Params<f32> + Send,
+        N: Layer<Batch<64>, Output = Batch<10>> + Params<f32> + Send,
     {
         let start = Instant::now();
         let cfg = FitConfig {

@@ -61,8 +61,8 @@ fn run(args: &Args) -> Result<()> {
         &cfg,
     )?;
 
-    let train = evaluate(&mut model, &SoftmaxCrossEntropy, &x_train, &y_train, 1000);
-    let test = evaluate(&mut model, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let train = evaluate(&model, &SoftmaxCrossEntropy, &x_train, &y_train, 1000);
+    let test = evaluate(&model, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
     println!(
         "train cost {:.4} accuracy {:.4}",
         train.cost, train.accuracy

@@ -133,7 +133,7 @@ fn train_run<X, N>(
 ) -> Result<Outcome>
 where
     X: Tensor<Elem = f32>,
-    N: Layer<X, Batch<10>> + Params<f32> + Send,
+    N: Layer<X, Output = Batch<10>> + Params<f32> + Send,
 {
     let mut opt = Adam::new(AdamConfig {
         lr,

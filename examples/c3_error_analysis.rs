@@ -264,10 +264,10 @@ fn run(args: &Args) -> Result<()> {
     let seconds: f64 = history.epochs.iter().map(|e| e.seconds).sum();
     println!("training time {seconds:.1} s");
 
-    let p_train = predict_classes(&mut net, &x_train, 1000);
-    let p_train_dev = predict_classes(&mut net, &x_train_dev, 1000);
-    let p_dev = predict_classes(&mut net, &x_dev, 1000);
-    let p_test = predict_classes(&mut net, &x_test, 1000);
+    let p_train = predict_classes(&net, &x_train, 1000);
+    let p_train_dev = predict_classes(&net, &x_train_dev, 1000);
+    let p_dev = predict_classes(&net, &x_dev, 1000);
+    let p_test = predict_classes(&net, &x_test, 1000);
     let report = BiasVariance::new(
         0.002,
         error_rate(&p_train, &y_train),

@@ -276,8 +276,8 @@ fn study(
                 )?;
                 check_frozen(&net, &opt, &before)?;
                 trained[i] = count_trained(&net, &opt);
-                let d = evaluate(&mut net, &SoftmaxCrossEntropy, &dev.x, &dev.y, 1000);
-                let t = evaluate(&mut net, &SoftmaxCrossEntropy, &test.x, &test.y, 1000);
+                let d = evaluate(&net, &SoftmaxCrossEntropy, &dev.x, &dev.y, 1000);
+                let t = evaluate(&net, &SoftmaxCrossEntropy, &test.x, &test.y, 1000);
                 results[i].push((d.accuracy, t.accuracy));
             }
         }

@@ -71,7 +71,7 @@ fn run(args: &Args) -> Result<()> {
     );
 
     // The same six filters in a convolution layer: channel o of its output is filter o's map.
-    let mut conv: Conv2d<1, 6, 3, 1, 1> = edge_layer(&EDGE_FILTERS.map(|(_, k)| k));
+    let conv: Conv2d<1, 6, 3, 1, 1> = edge_layer(&EDGE_FILTERS.map(|(_, k)| k));
     let z: Images<6, 28, 28> = conv.predict(&x);
 
     let input_view = Bitmap::from_gray(&digit, 0.0, 1.0).upscale(scale);

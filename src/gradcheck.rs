@@ -29,7 +29,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
 use crate::Scalar;
-use crate::layer::{Layer, Param, Params, Train};
+use crate::layer::{Layer, Param, Params};
 use crate::loss::Loss;
 use crate::tensor::Tensor;
 
@@ -148,17 +148,16 @@ where
 
 /// Checks a layer's parameter gradients and its `dX` at input `x`, with the cost
 /// `J = (1/m)·Σ R ⊙ Y` for a random `R` drawn from `seed` (so `dY = R` per sample).
-pub fn check_layer<T, X, Y, L>(layer: &mut L, x: &X, eps: T, seed: u64) -> Report
+pub fn check_layer<T, X, L>(layer: &mut L, x: &X, eps: T, seed: u64) -> Report
 where
     T: Scalar,
     X: Tensor<Elem = T>,
-    Y: Tensor<Elem = T>,
-    L: Layer<X, Y> + Params<T>,
+    L: Layer<X> + Params<T>,
 {
     let m = x.batch_size();
     let inv_m = T::one() / T::of(m as f64);
-    let (mut y, mut cache) = (Y::default(), L::Cache::default());
-    layer.forward::<Train>(x, &mut y, &mut cache);
+    let (mut y, mut cache) = (L::Output::default(), L::Cache::default());
+    layer.forward(x, &mut y, &mut cache);
     let mut r = y.clone();
     let mut rng = StdRng::seed_from_u64(seed);
     r.as_mut_slice()
@@ -167,7 +166,7 @@ where
 
     let mut dx = X::default();
     layer.backward(x, &y, &mut cache, &r, Some(&mut dx));
-    let weighted = |y: &Y| {
+    let weighted = |y: &L::Output| {
         y.as_slice()
             .iter()
             .zip(r.as_slice())
@@ -177,8 +176,8 @@ where
     };
 
     let mut report = check_params(layer, eps, |l| {
-        let (mut y, mut c) = (Y::default(), L::Cache::default());
-        l.forward::<Train>(x, &mut y, &mut c);
+        let (mut y, mut c) = (L::Output::default(), L::Cache::default());
+        l.forward(x, &mut y, &mut c);
         weighted(&y)
     });
     // dX is per sample (m·∂J/∂X), see the layer module docs.
@@ -187,8 +186,8 @@ where
     let approx = numeric_gradient(xs.as_mut_slice(), eps, |v| {
         let mut xv = x.clone();
         xv.as_mut_slice().copy_from_slice(v);
-        let (mut y, mut c) = (Y::default(), L::Cache::default());
-        layer.forward::<Train>(&xv, &mut y, &mut c);
+        let (mut y, mut c) = (L::Output::default(), L::Cache::default());
+        layer.forward(&xv, &mut y, &mut c);
         weighted(&y)
     });
     report.input = Some(relative_error(&approx, &analytic));
@@ -235,17 +234,16 @@ mod tests {
     }
 
     /// A deliberately broken layer: its db is off by a factor 2.
-    #[derive(Clone)]
-    struct BrokenDense(Dense<2, 2, f64>);
-    impl Layer<Batch<2, f64>, Batch<2, f64>> for BrokenDense {
+    #[derive(Clone, crate::Params)]
+    struct BrokenDense(#[layer] Dense<2, 2, f64>);
+    impl Layer<Batch<2, f64>> for BrokenDense {
+        type Output = Batch<2, f64>;
         type Cache = ();
-        fn forward<M: crate::layer::Mode>(
-            &mut self,
-            x: &Batch<2, f64>,
-            y: &mut Batch<2, f64>,
-            c: &mut (),
-        ) {
-            self.0.forward::<M>(x, y, c)
+        fn forward(&mut self, x: &Batch<2, f64>, y: &mut Batch<2, f64>, c: &mut ()) {
+            self.0.forward(x, y, c)
+        }
+        fn infer(&self, x: &Batch<2, f64>, y: &mut Batch<2, f64>, c: &mut ()) {
+            self.0.infer(x, y, c)
         }
         fn backward(
             &mut self,
@@ -257,11 +255,6 @@ mod tests {
         ) {
             self.0.backward(x, y, c, dy, dx);
             self.0.db.as_mut_slice().iter_mut().for_each(|g| *g *= 2.0);
-        }
-    }
-    impl Params<f64> for BrokenDense {
-        fn visit(&mut self, v: &mut dyn crate::layer::Visitor<f64>) {
-            self.0.visit(v)
         }
     }
 

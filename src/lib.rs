@@ -30,7 +30,7 @@
 //! | [`tensor`] | `Matrix<R, C>`, `Batch<N>` (n × m), `Images<C, H, W>`, initialization | 1, 4 |
 //! | [`kernel`] | GEMM, direct (stride 1) and im2col convolution, pooling: AVX2/AVX-512 by runtime dispatch, scalar reference | — |
 //! | [`activation`] | sigmoid, tanh, ReLU, leaky ReLU, softmax | 1 |
-//! | [`layer`] | `Layer<X, Y>`, train/eval as types, `Dense`, `Conv2d`, pooling, `Flatten`, dropout, batch norm | 1, 2, 4 |
+//! | [`layer`] | `Layer<X>` (output computed from the input type; training `forward`, `&self` `infer`), `Dense`, `Conv2d`, pooling, `Flatten`, dropout, batch norm, writing your own layer | 1, 2, 4 |
 //! | [`loss`] | binary and categorical cross-entropy from logits, MSE, multi-task with unknown labels | 1, 2, 3 |
 //! | [`optim`] | gradient descent, momentum, RMSprop, Adam, EWMA, decay, clipping, `minimize`, frozen layers | 1, 2, 3 |
 //! | [`gradcheck`] | two-sided numerical gradient checking | 2 |
@@ -69,18 +69,20 @@ pub mod tensor;
 pub mod train;
 pub mod vision;
 
-pub use constnn_macros::Network;
+pub use constnn_macros::{Network, Params};
 pub use error::{Error, Result};
+/// The seeded random generator every initialization and shuffle takes (re-exported from
+/// `rand`, so a program needs no `rand` dependency of its own).
+pub use rand::{SeedableRng, rngs::StdRng};
 pub use scalar::Scalar;
 
 /// The names most programs need.
 pub mod prelude {
-    pub use crate::Network;
     pub use crate::activation::{LeakyRelu, Relu, Sigmoid, Tanh};
     pub use crate::gradcheck;
     pub use crate::layer::{
-        AvgPool2d, BatchNorm, BatchNorm2d, Conv2d, Dense, Dropout, Eval, Flatten, Layer, MaxPool2d,
-        Mode, Network as _, Params, Train,
+        AvgPool2d, BatchNorm, BatchNorm2d, Build, Conv2d, Dense, Dropout, Flatten, Layer,
+        MaxPool2d, Network as _, ParamCount, Params,
     };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{
@@ -88,4 +90,5 @@ pub mod prelude {
     };
     pub use crate::tensor::{Batch, Images, Init, Matrix, Tensor, Vector};
     pub use crate::{Error, Result, Scalar};
+    pub use crate::{Network, SeedableRng, StdRng};
 }

@@ -9,7 +9,7 @@
 //! For the MLP 784-128(ReLU)-10 and LeNet-5, one warm-up step at batch 64 (which allocates the
 //! buffers, the caches and Adam's `v_dW`, `s_dW`; every rayon worker has run a job before it) is
 //! followed by alternating steps at batch 64 and at a partial batch of 37, each phase counted on
-//! its own: gathering the mini-batch into reused buffers, `forward::<Train>`, `cost_and_grad`,
+//! its own: gathering the mini-batch into reused buffers, `forward`, `cost_and_grad`,
 //! `backward`, `Adam::step`.
 //!
 //! `CONSTNN_ALLOC_TRACE=8 cargo test --test alloc -- --nocapture` prints a backtrace for each of
@@ -98,7 +98,7 @@ fn count<R>(f: impl FnOnce() -> R) -> (usize, R) {
 
 const PHASES: [&str; 5] = [
     "gather_into (x, y)",
-    "forward::<Train>",
+    "forward",
     "SoftmaxCrossEntropy::cost_and_grad",
     "backward",
     "Adam::step",
@@ -114,7 +114,7 @@ struct Mlp {
 
 /// A network, its optimizer and every buffer a training loop reuses (as `train::fit` holds
 /// them), over a seeded data set of `x` and one-hot `y`.
-struct Trainer<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>>> {
+struct Trainer<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>>> {
     net: N,
     opt: Adam,
     x: X,
@@ -126,7 +126,7 @@ struct Trainer<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>>> {
     cache: N::Cache,
 }
 
-impl<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>> + Params<f32>> Trainer<X, N> {
+impl<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>> + Params<f32>> Trainer<X, N> {
     fn new(net: N, samples: usize, seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut x = X::zeros(samples);
@@ -154,7 +154,7 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>> + Params<f32>> Trainer<X, N> 
             s.x.gather_into(idx, &mut s.xb);
             s.y.gather_into(idx, &mut s.yb);
         });
-        let (forward, ()) = count(|| s.net.forward::<Train>(&s.xb, &mut s.out, &mut s.cache));
+        let (forward, ()) = count(|| s.net.forward(&s.xb, &mut s.out, &mut s.cache));
         let (loss, cost) = count(|| SoftmaxCrossEntropy.cost_and_grad(&s.out, &s.yb, &mut s.dout));
         assert!(cost.is_finite(), "cost {cost}");
         let (backward, ()) = count(|| s.net.backward(&s.xb, &s.out, &mut s.cache, &s.dout, None));

@@ -39,7 +39,7 @@ fn step(
     y: &Batch<1, f64>,
 ) -> f64 {
     let (mut z, mut dz) = (Batch::default(), Batch::default());
-    layer.forward::<Train>(x, &mut z, &mut ());
+    layer.forward(x, &mut z, &mut ());
     let cost = BinaryCrossEntropy.cost_and_grad(&z, y, &mut dz);
     layer.backward(x, &z, &mut (), &dz, None);
     opt.step(layer);

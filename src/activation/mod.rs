@@ -18,12 +18,16 @@ pub use relu::Relu;
 pub use sigmoid::{Sigmoid, sigmoid};
 pub use tanh::Tanh;
 
-use crate::Scalar;
-use crate::layer::{Layer, Mode, Params};
-use crate::shape::{Describe, LayerInfo, Rule};
-use crate::tensor::Tensor;
+use rand::rngs::StdRng;
 
-/// An element-wise activation `g` with its derivative.
+use crate::Scalar;
+use crate::layer::{Build, Layer, ParamCount, Params};
+use crate::shape::{Describe, Rule};
+use crate::tensor::{Init, Tensor};
+
+/// An element-wise activation `g` with its derivative. Implementing it makes a type a
+/// [`Layer`] on every tensor; a layer also needs [`Describe`] (the rule
+/// [`Rule::SAME`]) and `#[derive(Params)]`, as the four here have.
 pub trait Activation: Clone + core::fmt::Debug {
     /// Name shown in summaries.
     const NAME: &'static str;
@@ -48,10 +52,16 @@ pub trait Activation: Clone + core::fmt::Debug {
     }
 }
 
-impl<A: Activation, X: Tensor> Layer<X, X> for A {
+#[diagnostic::do_not_recommend]
+impl<A: Activation, X: Tensor> Layer<X> for A {
+    type Output = X;
     type Cache = ();
 
-    fn forward<M: Mode>(&mut self, z: &X, a: &mut X, _: &mut ()) {
+    fn forward(&mut self, z: &X, a: &mut X, c: &mut ()) {
+        self.infer(z, a, c);
+    }
+
+    fn infer(&self, z: &X, a: &mut X, _: &mut ()) {
         a.set_batch_size(z.batch_size());
         self.f_all(z.as_slice(), a.as_mut_slice());
     }
@@ -67,14 +77,27 @@ impl<A: Activation, X: Tensor> Layer<X, X> for A {
     }
 }
 
-impl<A: Activation, T> Params<T> for A {}
-
-impl<A: Activation> Describe for A {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Same,
-        params: 0,
-    };
+/// `Describe`, `Params`, `ParamCount` and `Build` of a parameter-free activation.
+macro_rules! activation_layer {
+    ($($act:ty),*) => {$(
+        impl Describe for $act {
+            const RULE: Rule = Rule::SAME;
+        }
+        impl<T> Params<T> for $act {}
+        impl ParamCount for $act {
+            fn num_params(&self) -> usize {
+                0
+            }
+        }
+        impl Build for $act {
+            fn build(_: Init, _: &mut StdRng) -> Self {
+                Self::default()
+            }
+        }
+    )*};
 }
+
+activation_layer!(Relu, LeakyRelu, Sigmoid, Tanh);
 
 #[cfg(test)]
 pub(crate) mod tests {
@@ -83,7 +106,7 @@ pub(crate) mod tests {
     use crate::tensor::Batch;
 
     /// Gradient check of an activation on inputs spread over [-3, 3], avoiding the kink at 0.
-    pub(crate) fn passes_gradcheck<A: Activation>(mut g: A) {
+    pub(crate) fn passes_gradcheck<A: Activation + Params<f64>>(mut g: A) {
         let x = Batch::<3, f64>::from_fn(4, |i, j| (i as f64 * 4.0 + j as f64) * 0.55 - 3.05);
         let report = gradcheck::check_layer(&mut g, &x, 1e-6, 3);
         assert!(report.max_error() < 1e-7, "{}: {report}", A::NAME);

@@ -349,6 +349,11 @@ fn a_failed_save_leaves_the_old_checkpoint() {
 #[test]
 fn duplicate_names_are_an_error() {
     struct Twice(Dense<2, 1>, Dense<2, 1>);
+    impl crate::layer::ParamCount for Twice {
+        fn num_params(&self) -> usize {
+            6
+        }
+    }
     impl Params<f32> for Twice {
         fn visit_ref(&self, v: &mut dyn VisitorRef<f32>) {
             self.0.visit_ref(v);

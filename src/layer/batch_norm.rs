@@ -1,6 +1,6 @@
 //! Batch normalization of a dense layer's `Z[l]` (course 2, week 3; Ioffe & Szegedy 2015).
 //!
-//! Forward (Train), for each feature `i` over the `m` samples of the mini-batch:
+//! Forward (training), for each feature `i` over the `m` samples of the mini-batch:
 //!
 //! `μ = (1/m)·Σ_j z_j`   `σ² = (1/m)·Σ_j (z_j − μ)²`   `ẑ_j = (z_j − μ)/√(σ² + ε)`   `z̃_j = γ·ẑ_j + β`
 //!
@@ -12,8 +12,8 @@
 //! `∂ẑ_j/∂z_k = (δ_jk − 1/m − ẑ_j·ẑ_k/m)/√(σ²+ε)`; summing `γ·dz̃_j·∂ẑ_j/∂z_k` over `j` gives
 //! the line above. `dγ`, `dβ` are averaged over the batch like `dW[l]`, `db[l]`.
 //!
-//! Forward (Eval) uses running averages instead of the batch statistics:
-//! `z̃ = γ·(z − running_mean)/√(running_var + ε) + β`. After each Train forward,
+//! Inference uses running averages instead of the batch statistics:
+//! `z̃ = γ·(z − running_mean)/√(running_var + ε) + β`. After each training forward,
 //! `running := momentum·running + (1 − momentum)·batch statistic` (momentum 0.9 by default,
 //! the notes' exponentially weighted average with `β = 0.9`; Keras writes the same, PyTorch's
 //! `momentum = 0.1` is our `1 − momentum`). The running variance averages the biased batch `σ²`
@@ -30,33 +30,36 @@
 //! let mut bn = BatchNorm::<2, f64>::new();
 //! let z = Batch::<2, f64>::from_rows(4, &[&[1., 2., 3., 6.], &[6., 7., 2., 5.]]);
 //! let (mut z_tilde, mut cache) = (Batch::default(), Default::default());
-//! bn.forward::<Train>(&z, &mut z_tilde, &mut cache);
+//! bn.forward(&z, &mut z_tilde, &mut cache); // training: the batch's statistics
 //! // Each feature now has mean 0 and variance σ²/(σ² + ε) ≈ 1 over the batch.
 //! assert!(z_tilde.row(0).iter().sum::<f64>().abs() < 1e-12);
 //! ```
 
-use super::{
-    Buffer, BufferRef, Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor,
-    VisitorRef,
-};
+use rand::rngs::StdRng;
+
+use super::{Build, Layer, Params};
 use crate::Scalar;
-use crate::shape::{Describe, LayerInfo, Rule, Shape};
-use crate::tensor::{Batch, Tensor, Vector};
+use crate::shape::{Describe, Rule, Shape};
+use crate::tensor::{Batch, Init, Tensor, Vector};
 
 /// Batch normalization of `N = n[l]` features with learnable `γ`, `β`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Params)]
 pub struct BatchNorm<const N: usize, T = f32> {
     /// `γ`, the learned scale, `n[l] × 1` (starts at 1).
+    #[param(grad = dgamma, name = "gamma", shape = [N])]
     pub gamma: Vector<N, T>,
     /// `β`, the learned shift, `n[l] × 1` (starts at 0).
+    #[param(grad = dbeta, name = "beta", shape = [N])]
     pub beta: Vector<N, T>,
     /// `dγ` from the latest backward.
     pub dgamma: Vector<N, T>,
     /// `dβ` from the latest backward.
     pub dbeta: Vector<N, T>,
-    /// Running mean of `μ`, used in Eval mode (not learned; public for checkpoints).
+    /// Running mean of `μ`, used for inference (not learned; saved in checkpoints).
+    #[buffer(shape = [N])]
     pub running_mean: Vector<N, T>,
-    /// Running mean of `σ²`, used in Eval mode (not learned; public for checkpoints).
+    /// Running mean of `σ²`, used for inference (not learned; saved in checkpoints).
+    #[buffer(shape = [N])]
     pub running_var: Vector<N, T>,
     /// Weight of the old running value in each update. Default 0.9.
     pub momentum: f64,
@@ -104,46 +107,84 @@ impl<const N: usize, T: Scalar> Default for BatchNorm<N, T> {
     }
 }
 
-impl<const N: usize, T: Scalar> Layer<Batch<N, T>, Batch<N, T>> for BatchNorm<N, T> {
+/// `out = γ·(z − μ)·inv_std + β` over one group of values, and `ẑ = (z − μ)·inv_std` into
+/// `z_hat` when given: the step both batch norms share.
+pub(super) fn normalize<T: Scalar>(
+    zs: &[T],
+    (mu, inv_std): (T, T),
+    (g, b): (T, T),
+    out: &mut [T],
+    z_hat: Option<&mut [T]>,
+) {
+    for (o, &x) in out.iter_mut().zip(zs) {
+        *o = g * ((x - mu) * inv_std) + b;
+    }
+    if let Some(z_hat) = z_hat {
+        for (zh, &x) in z_hat.iter_mut().zip(zs) {
+            *zh = (x - mu) * inv_std;
+        }
+    }
+}
+
+/// The mean and the biased variance of `zs`.
+pub(super) fn moments<T: Scalar>(zs: &[T]) -> (T, T) {
+    let inv_n = T::of(1.0 / zs.len().max(1) as f64);
+    let mu = zs.iter().copied().sum::<T>() * inv_n;
+    let var = zs.iter().map(|&x| (x - mu) * (x - mu)).sum::<T>() * inv_n;
+    (mu, var)
+}
+
+impl<const N: usize, T: Scalar> Layer<Batch<N, T>> for BatchNorm<N, T> {
+    type Output = Batch<N, T>;
     type Cache = BatchNormCache<N, T>;
 
-    fn forward<M: Mode>(&mut self, z: &Batch<N, T>, out: &mut Batch<N, T>, c: &mut Self::Cache) {
+    fn forward(&mut self, z: &Batch<N, T>, out: &mut Batch<N, T>, c: &mut Self::Cache) {
         let m = z.batch_size();
         out.set_batch_size(m);
         if m == 0 {
             return; // no statistics to take (and none to fold into the running averages)
         }
-        if M::TRAINING {
-            c.z_hat.set_batch_size(m);
-        }
-        let (eps, inv_m) = (T::of(self.eps), T::of(1.0 / m as f64));
+        c.z_hat.set_batch_size(m);
+        let eps = T::of(self.eps);
         let (old, new) = (T::of(self.momentum), T::of(1.0 - self.momentum));
         for i in 0..N {
             let zs = z.row(i);
-            let (mu, var) = if M::TRAINING {
-                let mu = zs.iter().copied().sum::<T>() * inv_m;
-                let var = zs.iter().map(|&x| (x - mu) * (x - mu)).sum::<T>() * inv_m;
-                let (run_mu, run_var) = (
-                    &mut self.running_mean[(i, 0)],
-                    &mut self.running_var[(i, 0)],
-                );
-                *run_mu = old * *run_mu + new * mu;
-                *run_var = old * *run_var + new * var;
-                (mu, var)
-            } else {
-                (self.running_mean[(i, 0)], self.running_var[(i, 0)])
-            };
+            let (mu, var) = moments(zs);
+            let (run_mu, run_var) = (
+                &mut self.running_mean[(i, 0)],
+                &mut self.running_var[(i, 0)],
+            );
+            *run_mu = old * *run_mu + new * mu;
+            *run_var = old * *run_var + new * var;
             let inv_std = (var + eps).sqrt().recip();
-            let (g, b) = (self.gamma[(i, 0)], self.beta[(i, 0)]);
-            for (o, &x) in out.as_mut_slice()[i * m..][..m].iter_mut().zip(zs) {
-                *o = g * ((x - mu) * inv_std) + b;
-            }
-            if M::TRAINING {
-                c.inv_std[(i, 0)] = inv_std;
-                for (zh, &x) in c.z_hat.as_mut_slice()[i * m..][..m].iter_mut().zip(zs) {
-                    *zh = (x - mu) * inv_std;
-                }
-            }
+            c.inv_std[(i, 0)] = inv_std;
+            let gb = (self.gamma[(i, 0)], self.beta[(i, 0)]);
+            let z_hat = &mut c.z_hat.as_mut_slice()[i * m..][..m];
+            normalize(
+                zs,
+                (mu, inv_std),
+                gb,
+                &mut out.as_mut_slice()[i * m..][..m],
+                Some(z_hat),
+            );
+        }
+    }
+
+    fn infer(&self, z: &Batch<N, T>, out: &mut Batch<N, T>, _: &mut Self::Cache) {
+        let m = z.batch_size();
+        out.set_batch_size(m);
+        let eps = T::of(self.eps);
+        for i in 0..N {
+            let (mu, var) = (self.running_mean[(i, 0)], self.running_var[(i, 0)]);
+            let inv_std = (var + eps).sqrt().recip();
+            let gb = (self.gamma[(i, 0)], self.beta[(i, 0)]);
+            normalize(
+                z.row(i),
+                (mu, inv_std),
+                gb,
+                &mut out.as_mut_slice()[i * m..][..m],
+                None,
+            );
         }
     }
 
@@ -177,72 +218,13 @@ impl<const N: usize, T: Scalar> Layer<Batch<N, T>, Batch<N, T>> for BatchNorm<N,
 }
 
 impl<const N: usize, T> Describe for BatchNorm<N, T> {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Map {
-            input: Shape::flat(N),
-            output: Shape::flat(N),
-        },
-        params: 2 * N,
-    };
+    const RULE: Rule = Rule::map(Shape::flat(N), Shape::flat(N));
 }
 
-impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
-    fn visit(&mut self, v: &mut dyn Visitor<T>) {
-        let (value, grad) = (self.gamma.as_mut_slice(), self.dgamma.as_mut_slice());
-        v.param(Param {
-            name: "gamma",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([N]),
-            value,
-            grad,
-        });
-        let (value, grad) = (self.beta.as_mut_slice(), self.dbeta.as_mut_slice());
-        v.param(Param {
-            name: "beta",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([N]),
-            value,
-            grad,
-        });
-        v.buffer(Buffer {
-            name: "running_mean",
-            shape: ParamShape::new([N]),
-            value: self.running_mean.as_mut_slice(),
-        });
-        v.buffer(Buffer {
-            name: "running_var",
-            shape: ParamShape::new([N]),
-            value: self.running_var.as_mut_slice(),
-        });
-    }
-
-    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
-        let (value, grad) = (self.gamma.as_slice(), self.dgamma.as_slice());
-        v.param(ParamRef {
-            name: "gamma",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([N]),
-            value,
-            grad,
-        });
-        let (value, grad) = (self.beta.as_slice(), self.dbeta.as_slice());
-        v.param(ParamRef {
-            name: "beta",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([N]),
-            value,
-            grad,
-        });
-        v.buffer(BufferRef {
-            name: "running_mean",
-            shape: ParamShape::new([N]),
-            value: self.running_mean.as_slice(),
-        });
-        v.buffer(BufferRef {
-            name: "running_var",
-            shape: ParamShape::new([N]),
-            value: self.running_var.as_slice(),
-        });
+impl<const N: usize, T: Scalar> Build for BatchNorm<N, T> {
+    /// `γ = 1`, `β = 0` whatever the initialization.
+    fn build(_: Init, _: &mut StdRng) -> Self {
+        Self::new()
     }
 }
 
@@ -250,10 +232,8 @@ impl<const N: usize, T: Scalar> Params<T> for BatchNorm<N, T> {
 mod tests {
     use super::*;
     use crate::gradcheck;
-    use crate::layer::{Dense, Train};
-    use crate::tensor::Init;
+    use crate::layer::{Dense, ParamCount, ParamKind, ParamRef};
     use rand::SeedableRng;
-    use rand::rngs::StdRng;
 
     /// Feature 0: z = (1, 2, 3, 6), μ = 3, z − μ = (−2, −1, 0, 3), σ² = 14/4 = 3.5.
     /// Feature 1: z = (6, 7, 2, 5), μ = 5, z − μ = (1, 2, −3, 0),  σ² = 14/4 = 3.5.
@@ -275,7 +255,7 @@ mod tests {
 
     fn train(bn: &mut BatchNorm<2, f64>, z: &B2) -> (B2, BatchNormCache<2, f64>) {
         let (mut y, mut c) = (Batch::default(), BatchNormCache::default());
-        bn.forward::<Train>(z, &mut y, &mut c);
+        bn.forward(z, &mut y, &mut c);
         (y, c)
     }
 
@@ -314,8 +294,8 @@ mod tests {
     }
 
     #[test]
-    fn eval_mode_uses_the_running_statistics() {
-        // Five Train forwards on the same batch (μ = (3, 5), σ² = 3.5): with momentum 0.9,
+    fn inference_uses_the_running_statistics() {
+        // Five training forwards on the same batch (μ = (3, 5), σ² = 3.5): with momentum 0.9,
         // running mean = (1 − 0.9⁵)·μ and running variance = 0.9⁵·1 + (1 − 0.9⁵)·3.5.
         let mut bn = bn_2();
         let z = batch_2x4();
@@ -330,7 +310,7 @@ mod tests {
         let eval_out = bn.predict(&z);
         assert!(
             bn.running_mean == before,
-            "Eval leaves the running statistics alone"
+            "inference leaves the running statistics alone"
         );
         assert_ne!(eval_out, train_out);
         for i in 0..2 {
@@ -392,7 +372,6 @@ mod tests {
         use ParamKind::Other;
         let bn = BatchNorm::<5>::new();
         assert_eq!(bn.num_params(), 10);
-        assert_eq!(<BatchNorm<5> as Describe>::INFO.params, 10);
         let mut names = vec![];
         bn.visit_ref(&mut |p: ParamRef<'_, f32>| names.push((p.name, p.kind)));
         assert_eq!(names, [("gamma", Other), ("beta", Other)]);

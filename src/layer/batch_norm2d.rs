@@ -7,34 +7,38 @@
 //! Backward with per-sample `dZ̃` (see [`crate::layer`]): `dβ_c = (1/m)·Σ dz̃`,
 //! `dγ_c = (1/m)·Σ dz̃·ẑ`, and with the means `⟨·⟩` over the channel's `N` values,
 //! `dz = (γ_c/√(σ²_c + ε))·(dz̃ − ⟨dz̃⟩ − ẑ·⟨dz̃·ẑ⟩)` — the dense layer's formula, where
-//! the group is a channel instead of a feature. Eval mode uses running averages (momentum
+//! the group is a channel instead of a feature. Inference uses running averages (momentum
 //! 0.9), as [`BatchNorm`](super::BatchNorm) does.
 //!
 //! With constnn's layout a channel's `H·W·m` values are one contiguous run, so each channel is
 //! normalized in one pass over a slice.
 
-use super::{
-    Buffer, BufferRef, Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor,
-    VisitorRef,
-};
+use rand::rngs::StdRng;
+
+use super::batch_norm::{moments, normalize};
+use super::{Build, Layer, Params};
 use crate::Scalar;
-use crate::shape::{Describe, LayerInfo, Rule};
-use crate::tensor::{Images, Tensor};
+use crate::shape::{Describe, Rule};
+use crate::tensor::{Images, Init, Tensor};
 
 /// Batch normalization of `C` channels with learnable per-channel `γ`, `β`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Params)]
 pub struct BatchNorm2d<const C: usize, T = f32> {
     /// `γ` per channel (starts at 1).
+    #[param(grad = dgamma, name = "gamma")]
     pub gamma: Vec<T>,
     /// `β` per channel (starts at 0).
+    #[param(grad = dbeta, name = "beta")]
     pub beta: Vec<T>,
     /// `dγ` from the latest backward.
     pub dgamma: Vec<T>,
     /// `dβ` from the latest backward.
     pub dbeta: Vec<T>,
-    /// Running mean per channel, used in Eval mode (not learned).
+    /// Running mean per channel, used for inference (not learned).
+    #[buffer]
     pub running_mean: Vec<T>,
-    /// Running variance per channel, used in Eval mode (not learned).
+    /// Running variance per channel, used for inference (not learned).
+    #[buffer]
     pub running_var: Vec<T>,
     /// Weight of the old running value in each update. Default 0.9.
     pub momentum: f64,
@@ -72,51 +76,59 @@ pub struct BatchNorm2dCache<T> {
     inv_std: Vec<T>,
 }
 
-impl<const C: usize, const H: usize, const W: usize, T: Scalar>
-    Layer<Images<C, H, W, T>, Images<C, H, W, T>> for BatchNorm2d<C, T>
+impl<const C: usize, const H: usize, const W: usize, T: Scalar> Layer<Images<C, H, W, T>>
+    for BatchNorm2d<C, T>
 {
+    type Output = Images<C, H, W, T>;
     type Cache = BatchNorm2dCache<T>;
 
-    fn forward<M: Mode>(
-        &mut self,
-        z: &Images<C, H, W, T>,
-        out: &mut Images<C, H, W, T>,
-        c: &mut Self::Cache,
-    ) {
+    fn forward(&mut self, z: &Images<C, H, W, T>, out: &mut Self::Output, c: &mut Self::Cache) {
         let m = z.batch_size();
         out.set_batch_size(m);
         let group = H * W * m;
         if group == 0 {
             return;
         }
-        if M::TRAINING {
-            c.z_hat.resize(C * group, T::zero());
-            c.inv_std.resize(C, T::zero());
-        }
-        let (eps, inv_n) = (T::of(self.eps), T::of(1.0 / group as f64));
+        c.z_hat.resize(C * group, T::zero());
+        c.inv_std.resize(C, T::zero());
+        let eps = T::of(self.eps);
         let (old, new) = (T::of(self.momentum), T::of(1.0 - self.momentum));
         for ch in 0..C {
             let zs = &z.as_slice()[ch * group..][..group];
-            let (mu, var) = if M::TRAINING {
-                let mu = zs.iter().copied().sum::<T>() * inv_n;
-                let var = zs.iter().map(|&x| (x - mu) * (x - mu)).sum::<T>() * inv_n;
-                self.running_mean[ch] = old * self.running_mean[ch] + new * mu;
-                self.running_var[ch] = old * self.running_var[ch] + new * var;
-                (mu, var)
-            } else {
-                (self.running_mean[ch], self.running_var[ch])
-            };
+            let (mu, var) = moments(zs);
+            self.running_mean[ch] = old * self.running_mean[ch] + new * mu;
+            self.running_var[ch] = old * self.running_var[ch] + new * var;
             let inv_std = (var + eps).sqrt().recip();
-            let (g, b) = (self.gamma[ch], self.beta[ch]);
-            for (o, &x) in out.as_mut_slice()[ch * group..][..group].iter_mut().zip(zs) {
-                *o = g * ((x - mu) * inv_std) + b;
-            }
-            if M::TRAINING {
-                c.inv_std[ch] = inv_std;
-                for (zh, &x) in c.z_hat[ch * group..][..group].iter_mut().zip(zs) {
-                    *zh = (x - mu) * inv_std;
-                }
-            }
+            c.inv_std[ch] = inv_std;
+            let out = &mut out.as_mut_slice()[ch * group..][..group];
+            let z_hat = &mut c.z_hat[ch * group..][..group];
+            normalize(
+                zs,
+                (mu, inv_std),
+                (self.gamma[ch], self.beta[ch]),
+                out,
+                Some(z_hat),
+            );
+        }
+    }
+
+    fn infer(&self, z: &Images<C, H, W, T>, out: &mut Self::Output, _: &mut Self::Cache) {
+        let m = z.batch_size();
+        out.set_batch_size(m);
+        let group = H * W * m;
+        let eps = T::of(self.eps);
+        for ch in 0..C {
+            let zs = &z.as_slice()[ch * group..][..group];
+            let (mu, var) = (self.running_mean[ch], self.running_var[ch]);
+            let inv_std = (var + eps).sqrt().recip();
+            let out = &mut out.as_mut_slice()[ch * group..][..group];
+            normalize(
+                zs,
+                (mu, inv_std),
+                (self.gamma[ch], self.beta[ch]),
+                out,
+                None,
+            );
         }
     }
 
@@ -164,72 +176,14 @@ impl<const C: usize, const H: usize, const W: usize, T: Scalar>
 }
 
 impl<const C: usize, T> Describe for BatchNorm2d<C, T> {
-    // Any C_in × H × W image with C_in = C; modelled as a 1×1 convolution from C to C channels.
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Conv2d {
-            c_in: C,
-            c_out: C,
-            f: 1,
-            s: 1,
-            p: 0,
-        },
-        params: 2 * C,
-    };
+    /// Any `C × H × W` image, unchanged in shape.
+    const RULE: Rule = Rule::images().channels(C);
 }
 
-impl<const C: usize, T: Scalar> Params<T> for BatchNorm2d<C, T> {
-    fn visit(&mut self, v: &mut dyn Visitor<T>) {
-        v.param(Param {
-            name: "gamma",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([C]),
-            value: &mut self.gamma,
-            grad: &mut self.dgamma,
-        });
-        v.param(Param {
-            name: "beta",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([C]),
-            value: &mut self.beta,
-            grad: &mut self.dbeta,
-        });
-        v.buffer(Buffer {
-            name: "running_mean",
-            shape: ParamShape::new([C]),
-            value: &mut self.running_mean,
-        });
-        v.buffer(Buffer {
-            name: "running_var",
-            shape: ParamShape::new([C]),
-            value: &mut self.running_var,
-        });
-    }
-
-    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
-        v.param(ParamRef {
-            name: "gamma",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([C]),
-            value: &self.gamma,
-            grad: &self.dgamma,
-        });
-        v.param(ParamRef {
-            name: "beta",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([C]),
-            value: &self.beta,
-            grad: &self.dbeta,
-        });
-        v.buffer(BufferRef {
-            name: "running_mean",
-            shape: ParamShape::new([C]),
-            value: &self.running_mean,
-        });
-        v.buffer(BufferRef {
-            name: "running_var",
-            shape: ParamShape::new([C]),
-            value: &self.running_var,
-        });
+impl<const C: usize, T: Scalar> Build for BatchNorm2d<C, T> {
+    /// `γ = 1`, `β = 0` whatever the initialization.
+    fn build(_: Init, _: &mut StdRng) -> Self {
+        Self::new()
     }
 }
 
@@ -237,7 +191,6 @@ impl<const C: usize, T: Scalar> Params<T> for BatchNorm2d<C, T> {
 mod tests {
     use super::*;
     use crate::gradcheck;
-    use crate::layer::{Eval, Train};
 
     #[test]
     fn each_channel_is_normalized_over_batch_and_positions() {
@@ -254,14 +207,14 @@ mod tests {
         bn.beta[1] = 0.25;
         let mut c = BatchNorm2dCache::default();
         let mut y = Images::default();
-        bn.forward::<Train>(&z, &mut y, &mut c);
+        bn.forward(&z, &mut y, &mut c);
         let want = (1.0 - 4.5) / (5.25f64 + 1e-5).sqrt();
         assert!((y.get(0, 0, 0, 0) - want).abs() < 1e-12);
         assert!((y.get(1, 1, 1, 1) - 0.25).abs() < 1e-12);
         assert!((bn.running_mean[0] - 0.45).abs() < 1e-12); // 0.9·0 + 0.1·4.5
-        // Eval mode uses the running statistics: (1 − 0.45)/√(0.9·1 + 0.1·5.25 + ε).
+        // Inference uses the running statistics: (1 − 0.45)/√(0.9·1 + 0.1·5.25 + ε).
         let mut e = Images::default();
-        bn.forward::<Eval>(&z, &mut e, &mut c);
+        bn.infer(&z, &mut e, &mut c);
         assert!((e.get(0, 0, 0, 0) - (1.0 - 0.45) / (1.425f64 + 1e-5).sqrt()).abs() < 1e-12);
     }
 
@@ -273,7 +226,7 @@ mod tests {
         let x = Images::<3, 3, 2, f64>::from_fn(4, |c, h, w, j| {
             ((c * 31 + h * 7 + w * 13 + j * 5) % 17) as f64 / 4.0 - 2.0
         });
-        let r = gradcheck::check_layer::<f64, _, Images<3, 3, 2, f64>, _>(&mut bn, &x, 1e-6, 7);
+        let r = gradcheck::check_layer(&mut bn, &x, 1e-6, 7);
         assert_eq!(r.num_params, 6);
         assert!(r.max_error() < 1e-7, "{r}");
     }

@@ -11,30 +11,31 @@
 //! Like every framework (and the notes), this is a cross-correlation; see
 //! the `vision` module for the true convolution, with the filter rotated by 180°.
 //!
-//! The output size is a formula of the input size, which stable Rust cannot put in a type,
-//! so the layer maps any `Images<C_IN, H, W>` to any `Images<C_OUT, OH, OW>` and checks
-//! `OH`, `OW` in a `const` block (a build error naming the rule). `#[derive(Network)]`
-//! computes the sizes for you and checks them at `cargo check`.
+//! The layer takes any `Images<C_IN, H, W>` and its output type is computed from `H` and `W`
+//! by the compiler ([`shape::nat`](crate::shape::nat)): on `Images<1, 28, 28>`,
+//! `Conv2d<1, 6, 5>` gives `Images<6, 24, 24>`, and a filter larger than its padded input is
+//! an error at `cargo check` naming the sizes.
 //!
 //! ```
 //! use constnn::prelude::*;
-//! use rand::{SeedableRng, rngs::StdRng};
-//! let mut conv: Conv2d<1, 6, 5, 1, 2> = Conv2d::new(Init::He, &mut StdRng::seed_from_u64(0));
+//! let conv: Conv2d<1, 6, 5, 1, 2> = Conv2d::new(Init::He, &mut StdRng::seed_from_u64(0));
 //! let x = Images::<1, 28, 28>::zeros(3);
-//! let z: Images<6, 28, 28> = conv.predict(&x); // ⌊(28 + 4 − 5)/1⌋ + 1 = 28
+//! let z = conv.predict(&x); // ⌊(28 + 4 − 5)/1⌋ + 1 = 28
+//! let _: &Images<6, 28, 28> = &z;
 //! assert_eq!(z.batch_size(), 3);
 //! ```
 
 use rand::rngs::StdRng;
 
-use super::{Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
+use super::{Build, Layer, Params};
 use crate::Scalar;
 use crate::kernel::conv2d::{self, ConvDims, ConvScratch};
-use crate::shape::{Describe, LayerInfo, Message, Rule, Shape, check_window_output};
+use crate::shape::{Describe, Rule};
+use crate::tensor::typed::Windowed;
 use crate::tensor::{Images, Init, Tensor};
 
 /// `C_OUT` filters of `F × F × C_IN`, stride `S` (default 1), padding `P` (default 0).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Params)]
 pub struct Conv2d<
     const C_IN: usize,
     const C_OUT: usize,
@@ -44,8 +45,10 @@ pub struct Conv2d<
     T = f32,
 > {
     /// Filters `W[o, c, u, v]`, `C_OUT × C_IN × F × F` row-major (PyTorch's layout).
+    #[param(grad = dw, name = "weight", kind = weight, shape = [C_OUT, C_IN, F, F])]
     pub w: Vec<T>,
     /// One bias per filter.
+    #[param(grad = db, name = "bias", kind = bias)]
     pub b: Vec<T>,
     /// `dW` from the latest backward.
     pub dw: Vec<T>,
@@ -101,19 +104,24 @@ impl<
     T: Scalar,
     const H: usize,
     const W: usize,
-    const OH: usize,
-    const OW: usize,
-> Layer<Images<C_IN, H, W, T>, Images<C_OUT, OH, OW, T>> for Conv2d<C_IN, C_OUT, F, S, P, T>
+> Layer<Images<C_IN, H, W, T>> for Conv2d<C_IN, C_OUT, F, S, P, T>
+where
+    Images<C_IN, H, W, T>: Windowed<C_OUT, F, S, P, T>,
 {
+    type Output = <Images<C_IN, H, W, T> as Windowed<C_OUT, F, S, P, T>>::Out;
     type Cache = ConvCache<T>;
 
-    fn forward<M: Mode>(
+    fn forward(
         &mut self,
         x: &Images<C_IN, H, W, T>,
-        z: &mut Images<C_OUT, OH, OW, T>,
+        z: &mut Self::Output,
         cache: &mut ConvCache<T>,
     ) {
-        let d = dims::<C_IN, C_OUT, F, S, P, H, W, OH, OW>(x.batch_size());
+        self.infer(x, z, cache);
+    }
+
+    fn infer(&self, x: &Images<C_IN, H, W, T>, z: &mut Self::Output, cache: &mut ConvCache<T>) {
+        let d = self.dims::<H, W, Self::Output>(x.batch_size());
         z.set_batch_size(d.m);
         conv2d::forward(
             d,
@@ -128,12 +136,12 @@ impl<
     fn backward(
         &mut self,
         x: &Images<C_IN, H, W, T>,
-        _z: &Images<C_OUT, OH, OW, T>,
+        _z: &Self::Output,
         cache: &mut ConvCache<T>,
-        dz: &Images<C_OUT, OH, OW, T>,
+        dz: &Self::Output,
         dx: Option<&mut Images<C_IN, H, W, T>>,
     ) {
-        let d = dims::<C_IN, C_OUT, F, S, P, H, W, OH, OW>(x.batch_size());
+        let d = self.dims::<H, W, Self::Output>(x.batch_size());
         let alpha = T::one() / T::of(d.m.max(1) as f64);
         let dx = dx.map(|dx| {
             dx.set_batch_size(d.m);
@@ -152,6 +160,26 @@ impl<
     }
 }
 
+impl<const C_IN: usize, const C_OUT: usize, const F: usize, const S: usize, const P: usize, T>
+    Conv2d<C_IN, C_OUT, F, S, P, T>
+{
+    /// The kernel sizes for `m` images of `H × W` giving `Out`.
+    fn dims<const H: usize, const W: usize, Out: Tensor>(&self, m: usize) -> ConvDims {
+        ConvDims {
+            c_in: C_IN,
+            h: H,
+            w: W,
+            c_out: C_OUT,
+            oh: Out::SHAPE.dims[1],
+            ow: Out::SHAPE.dims[2],
+            f: F,
+            s: S,
+            p: P,
+            m,
+        }
+    }
+}
+
 /// What a convolution keeps between forward and backward: its input with the zero border of
 /// `P` (read again by `dW`) and the kernels' scratch, all reused across steps.
 #[derive(Clone, Debug, Default)]
@@ -159,71 +187,13 @@ pub struct ConvCache<T> {
     scratch: ConvScratch<T>,
 }
 
-/// The kernel sizes, after the compile-time checks of the shape rule.
-#[allow(clippy::extra_unused_type_parameters)] // all nine are needed by the const checks
-fn dims<
-    const C_IN: usize,
-    const C_OUT: usize,
-    const F: usize,
-    const S: usize,
-    const P: usize,
-    const H: usize,
-    const W: usize,
-    const OH: usize,
-    const OW: usize,
->(
-    m: usize,
-) -> ConvDims {
-    const {
-        let name = Message::new()
-            .str("Conv2d<")
-            .num(C_IN)
-            .str(", ")
-            .num(C_OUT)
-            .str(", ")
-            .num(F);
-        let name = name.str(", ").num(S).str(", ").num(P).str(">");
-        let rule = Rule::Conv2d {
-            c_in: C_IN,
-            c_out: C_OUT,
-            f: F,
-            s: S,
-            p: P,
-        };
-        check_window_output(
-            name.as_str(),
-            rule,
-            Shape::image(C_IN, H, W),
-            Shape::image(C_OUT, OH, OW),
-        );
-    }
-    ConvDims {
-        c_in: C_IN,
-        h: H,
-        w: W,
-        c_out: C_OUT,
-        oh: OH,
-        ow: OW,
-        f: F,
-        s: S,
-        p: P,
-        m,
-    }
-}
-
 impl<const C_IN: usize, const C_OUT: usize, const F: usize, const S: usize, const P: usize, T>
     Describe for Conv2d<C_IN, C_OUT, F, S, P, T>
 {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Conv2d {
-            c_in: C_IN,
-            c_out: C_OUT,
-            f: F,
-            s: S,
-            p: P,
-        },
-        params: C_OUT * C_IN * F * F + C_OUT,
-    };
+    const RULE: Rule = Rule::images()
+        .channels(C_IN)
+        .window2d(F, S, P)
+        .resize(0, C_OUT);
 }
 
 impl<
@@ -233,40 +203,10 @@ impl<
     const S: usize,
     const P: usize,
     T: Scalar,
-> Params<T> for Conv2d<C_IN, C_OUT, F, S, P, T>
+> Build for Conv2d<C_IN, C_OUT, F, S, P, T>
 {
-    fn visit(&mut self, v: &mut dyn Visitor<T>) {
-        v.param(Param {
-            name: "weight",
-            kind: ParamKind::Weight,
-            shape: ParamShape::new([C_OUT, C_IN, F, F]),
-            value: &mut self.w,
-            grad: &mut self.dw,
-        });
-        v.param(Param {
-            name: "bias",
-            kind: ParamKind::Bias,
-            shape: ParamShape::new([C_OUT]),
-            value: &mut self.b,
-            grad: &mut self.db,
-        });
-    }
-
-    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
-        v.param(ParamRef {
-            name: "weight",
-            kind: ParamKind::Weight,
-            shape: ParamShape::new([C_OUT, C_IN, F, F]),
-            value: &self.w,
-            grad: &self.dw,
-        });
-        v.param(ParamRef {
-            name: "bias",
-            kind: ParamKind::Bias,
-            shape: ParamShape::new([C_OUT]),
-            value: &self.b,
-            grad: &self.db,
-        });
+    fn build(init: Init, rng: &mut StdRng) -> Self {
+        Self::new(init, rng)
     }
 }
 
@@ -282,7 +222,7 @@ mod tests {
         // filter picks channel 0's centre and channel 1's top-left, b = 10 → [[11, 13], [17, 20]].
         let mut w = vec![0.0; 18];
         (w[4], w[9]) = (1.0, 1.0);
-        let mut conv = Conv2d::<2, 1, 3, 2, 1, f64>::from_params(w, vec![10.0]).unwrap();
+        let conv = Conv2d::<2, 1, 3, 2, 1, f64>::from_params(w, vec![10.0]).unwrap();
         let x =
             Images::<2, 3, 3, f64>::from_fn(
                 1,
@@ -299,15 +239,14 @@ mod tests {
         let x = Images::<2, 5, 5, f64>::from_fn(3, |c, h, w, j| {
             ((c * 7 + h * 3 + w * 5 + j * 11) % 13) as f64 / 6.0 - 1.0
         });
-        let report =
-            gradcheck::check_layer::<f64, _, Images<3, 3, 3, f64>, _>(&mut conv, &x, 1e-6, 2);
+        let report = gradcheck::check_layer(&mut conv, &x, 1e-6, 2);
         assert_eq!(report.num_params, 3 * 2 * 9 + 3);
         assert!(report.max_error() < 1e-7, "{report}");
     }
 
     #[test]
     fn one_image_and_a_batch_agree() {
-        let mut conv: Conv2d<1, 2, 3, 1, 1, f64> =
+        let conv: Conv2d<1, 2, 3, 1, 1, f64> =
             Conv2d::new(Init::Glorot, &mut StdRng::seed_from_u64(1));
         let x =
             Images::<1, 4, 4, f64>::from_fn(5, |_, h, w, j| (h * 4 + w) as f64 * (j as f64 + 1.0));

@@ -21,17 +21,19 @@
 
 use rand::rngs::StdRng;
 
-use super::{Layer, Mode, Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
+use super::{Build, Layer, Params};
 use crate::Scalar;
-use crate::shape::{Describe, LayerInfo, Rule, Shape};
+use crate::shape::{Describe, Rule, Shape};
 use crate::tensor::{Batch, Init, Matrix, Vector};
 
 /// A dense layer from `N_IN = n[l-1]` to `N_OUT = n[l]` features.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Params)]
 pub struct Dense<const N_IN: usize, const N_OUT: usize, T = f32> {
     /// `W[l]`, `n[l] × n[l-1]`.
+    #[param(grad = dw, name = "weight", kind = weight)]
     pub w: Matrix<N_OUT, N_IN, T>,
-    /// `b[l]`, `n[l] × 1`.
+    /// `b[l]`, `n[l] × 1` (saved as `[n[l]]`, PyTorch's shape).
+    #[param(grad = db, name = "bias", kind = bias, shape = [N_OUT])]
     pub b: Vector<N_OUT, T>,
     /// `dW[l]` from the latest backward.
     pub dw: Matrix<N_OUT, N_IN, T>,
@@ -63,12 +65,17 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Dense<N_IN, N_OUT, T> {
     }
 }
 
-impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>, Batch<N_OUT, T>>
+impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>>
     for Dense<N_IN, N_OUT, T>
 {
+    type Output = Batch<N_OUT, T>;
     type Cache = ();
 
-    fn forward<M: Mode>(&mut self, a_prev: &Batch<N_IN, T>, z: &mut Batch<N_OUT, T>, _: &mut ()) {
+    fn forward(&mut self, a_prev: &Batch<N_IN, T>, z: &mut Batch<N_OUT, T>, c: &mut ()) {
+        self.infer(a_prev, z, c);
+    }
+
+    fn infer(&self, a_prev: &Batch<N_IN, T>, z: &mut Batch<N_OUT, T>, _: &mut ()) {
         self.w.matmul_batch_into(a_prev, z);
         T::add_bias(z.as_mut_slice(), self.b.as_slice());
     }
@@ -91,52 +98,12 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Layer<Batch<N_IN, T>, Bat
 }
 
 impl<const N_IN: usize, const N_OUT: usize, T> Describe for Dense<N_IN, N_OUT, T> {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Map {
-            input: Shape::flat(N_IN),
-            output: Shape::flat(N_OUT),
-        },
-        params: N_OUT * N_IN + N_OUT,
-    };
+    const RULE: Rule = Rule::map(Shape::flat(N_IN), Shape::flat(N_OUT));
 }
 
-impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN, N_OUT, T> {
-    fn visit(&mut self, v: &mut dyn Visitor<T>) {
-        let (w, dw) = (self.w.as_mut_slice(), self.dw.as_mut_slice());
-        v.param(Param {
-            name: "weight",
-            kind: ParamKind::Weight,
-            shape: ParamShape::new([N_OUT, N_IN]),
-            value: w,
-            grad: dw,
-        });
-        let (b, db) = (self.b.as_mut_slice(), self.db.as_mut_slice());
-        v.param(Param {
-            name: "bias",
-            kind: ParamKind::Bias,
-            shape: ParamShape::new([N_OUT]),
-            value: b,
-            grad: db,
-        });
-    }
-
-    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
-        let (w, dw) = (self.w.as_slice(), self.dw.as_slice());
-        v.param(ParamRef {
-            name: "weight",
-            kind: ParamKind::Weight,
-            shape: ParamShape::new([N_OUT, N_IN]),
-            value: w,
-            grad: dw,
-        });
-        let (b, db) = (self.b.as_slice(), self.db.as_slice());
-        v.param(ParamRef {
-            name: "bias",
-            kind: ParamKind::Bias,
-            shape: ParamShape::new([N_OUT]),
-            value: b,
-            grad: db,
-        });
+impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Build for Dense<N_IN, N_OUT, T> {
+    fn build(init: Init, rng: &mut StdRng) -> Self {
+        Self::new(init, rng)
     }
 }
 
@@ -144,6 +111,7 @@ impl<const N_IN: usize, const N_OUT: usize, T: Scalar> Params<T> for Dense<N_IN,
 mod tests {
     use super::*;
     use crate::gradcheck;
+    use crate::layer::ParamCount;
     use rand::SeedableRng;
 
     fn layer_2x3() -> Dense<2, 3, f64> {

@@ -1,14 +1,14 @@
 //! Inverted dropout (course 2, week 1; Srivastava et al. 2014).
 //!
-//! Forward (Train)  `D[l] = (rand(n[l], m) < keep_prob)`   `A[l] := A[l] ⊙ D[l] / keep_prob`
+//! Forward (training)  `D[l] = (rand(n[l], m) < keep_prob)`   `A[l] := A[l] ⊙ D[l] / keep_prob`
 //!
 //! Backward         `dA[l-1] = dA[l] ⊙ D[l] / keep_prob`   (the same mask, so the same units)
 //!
-//! Forward (Eval)   `A[l] := A[l]`   (dividing by `keep_prob` during training already keeps the
+//! Inference           `A[l] := A[l]`   (dividing by `keep_prob` during training already keeps the
 //! expected value of every unit, so nothing is scaled at test time)
 //!
 //! Each unit is kept with probability `keep_prob`, independently, from the layer's seeded
-//! [`StdRng`]; every [`Train`](super::Train) forward draws a new mask. The cache holds the
+//! generator (ChaCha12, the algorithm of `rand`'s `StdRng`); every training [`forward`](Layer::forward) draws a new mask. The cache holds the
 //! scaled mask `D[l] / keep_prob` for backward. The layer works on any tensor shape
 //! (element-wise, like an activation) and has no parameters.
 //!
@@ -27,36 +27,39 @@
 //! let mut drop = Dropout::new(0.5, 7)?;
 //! let a = Batch::<3>::from_fn(4, |_, _| 1.0);
 //! let (mut out, mut mask) = (Batch::default(), Batch::default());
-//! drop.forward::<Train>(&a, &mut out, &mut mask);
+//! drop.forward(&a, &mut out, &mut mask); // training: a fresh mask
 //! // Each unit is 0 (dropped) or 1 / 0.5 = 2 (kept and scaled).
 //! assert!(out.as_slice().iter().all(|&v| v == 0.0 || v == 2.0));
-//! assert_eq!(drop.predict(&a), a); // Eval mode: the identity
+//! assert_eq!(drop.predict(&a), a); // inference: the identity
 //! # Ok::<(), constnn::Error>(())
 //! ```
 
 use rand::SeedableRng;
 use rand::distr::{Bernoulli, Distribution};
-use rand::rngs::StdRng;
+use rand::rngs::ChaCha12Rng;
 
-use super::{Layer, Mode, Params};
-use crate::shape::{Describe, LayerInfo, Rule};
+use super::{Layer, Params};
+use crate::shape::{Describe, Rule};
 use crate::tensor::Tensor;
 use crate::{Error, Result, Scalar};
 
 /// Inverted dropout keeping each unit with probability `keep_prob`.
 ///
 /// The fields are private so that `0 < keep_prob ≤ 1` holds (checked by the constructors).
-#[derive(Debug)]
+/// A clone draws the same masks as the original from then on.
+#[derive(Debug, Params)]
 pub struct Dropout {
     keep_prob: f64,
     keep: Bernoulli,
-    rng: StdRng,
-    /// `Some(seed)`: re-seed before every forward ([`Dropout::fixed_mask`]).
-    fixed: Option<u64>,
+    rng: ChaCha12Rng,
+    /// The generator's seed.
+    seed: u64,
+    /// Re-seed before every forward ([`Dropout::fixed_mask`]).
+    fixed: bool,
 }
 
 impl Dropout {
-    /// Dropout keeping each unit with probability `keep_prob`, masks drawn from a [`StdRng`]
+    /// Dropout keeping each unit with probability `keep_prob`, masks drawn from a generator
     /// seeded with `seed` (a new mask each forward).
     ///
     /// # Errors
@@ -74,8 +77,9 @@ impl Dropout {
         Ok(Self {
             keep_prob,
             keep,
-            rng: StdRng::seed_from_u64(seed),
-            fixed: None,
+            rng: ChaCha12Rng::seed_from_u64(seed),
+            seed,
+            fixed: false,
         })
     }
 
@@ -87,7 +91,7 @@ impl Dropout {
     /// [`Error::Data`] unless `0 < keep_prob ≤ 1`.
     pub fn fixed_mask(keep_prob: f64, seed: u64) -> Result<Self> {
         let mut d = Self::new(keep_prob, seed)?;
-        d.fixed = Some(seed);
+        d.fixed = true;
         Ok(d)
     }
 
@@ -97,18 +101,35 @@ impl Dropout {
     }
 }
 
-impl<X: Tensor> Layer<X, X> for Dropout {
-    /// The scaled mask `D / keep_prob` of the latest Train forward.
+impl Clone for Dropout {
+    /// The same settings, and a generator at the same position of the same stream.
+    fn clone(&self) -> Self {
+        let mut rng = ChaCha12Rng::seed_from_u64(self.seed);
+        rng.set_word_pos(self.rng.get_word_pos());
+        Self {
+            keep_prob: self.keep_prob,
+            keep: self.keep,
+            rng,
+            seed: self.seed,
+            fixed: self.fixed,
+        }
+    }
+}
+
+impl<X: Tensor> Layer<X> for Dropout {
+    type Output = X;
+    /// The scaled mask `D / keep_prob` of the latest training forward.
     type Cache = X;
 
-    fn forward<M: Mode>(&mut self, a_prev: &X, a: &mut X, mask: &mut X) {
+    fn infer(&self, a_prev: &X, a: &mut X, _: &mut X) {
         a.set_batch_size(a_prev.batch_size());
-        if !M::TRAINING {
-            a.as_mut_slice().copy_from_slice(a_prev.as_slice());
-            return;
-        }
-        if let Some(seed) = self.fixed {
-            self.rng = StdRng::seed_from_u64(seed);
+        a.as_mut_slice().copy_from_slice(a_prev.as_slice());
+    }
+
+    fn forward(&mut self, a_prev: &X, a: &mut X, mask: &mut X) {
+        a.set_batch_size(a_prev.batch_size());
+        if self.fixed {
+            self.rng = ChaCha12Rng::seed_from_u64(self.seed);
         }
         mask.set_batch_size(a_prev.batch_size());
         let scale = X::Elem::of(1.0 / self.keep_prob);
@@ -141,13 +162,8 @@ impl<X: Tensor> Layer<X, X> for Dropout {
     }
 }
 
-impl<T> Params<T> for Dropout {}
-
 impl Describe for Dropout {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Same,
-        params: 0,
-    };
+    const RULE: Rule = Rule::SAME;
 }
 
 use num_traits::{One as _, Zero as _};
@@ -156,12 +172,12 @@ use num_traits::{One as _, Zero as _};
 mod tests {
     use super::*;
     use crate::gradcheck;
-    use crate::layer::{Dense, Eval, Train};
+    use crate::layer::{Dense, ParamCount};
     use crate::tensor::{Batch, Init};
 
     fn train<X: Tensor>(d: &mut Dropout, x: &X) -> (X, X) {
         let (mut y, mut mask) = (X::default(), X::default());
-        d.forward::<Train>(x, &mut y, &mut mask);
+        d.forward(x, &mut y, &mut mask);
         (y, mask)
     }
 
@@ -179,11 +195,11 @@ mod tests {
     }
 
     #[test]
-    fn eval_mode_is_the_identity() {
+    fn inference_is_the_identity() {
         let x = ramp(5);
-        let mut d = Dropout::new(0.3, 1).unwrap();
+        let d = Dropout::new(0.3, 1).unwrap();
         let (mut y, mut mask) = (Batch::default(), Batch::default());
-        d.forward::<Eval>(&x, &mut y, &mut mask);
+        d.infer(&x, &mut y, &mut mask);
         assert_eq!(y, x);
     }
 
@@ -230,6 +246,16 @@ mod tests {
         let (second, _) = train(&mut a, &x);
         assert_ne!(first, second, "a second forward draws a new mask");
         assert_ne!(mask_a, train(&mut Dropout::new(0.5, 43).unwrap(), &x).1);
+    }
+
+    #[test]
+    fn a_clone_draws_what_the_original_draws_next() {
+        let x = ramp(30);
+        let mut a = Dropout::new(0.5, 42).unwrap();
+        let _ = train(&mut a, &x); // move the generator away from its start
+        let mut b = a.clone();
+        assert_eq!(train(&mut a, &x).1, train(&mut b, &x).1);
+        assert_eq!(train(&mut a, &x).1, train(&mut b, &x).1);
     }
 
     #[test]
@@ -282,7 +308,8 @@ mod tests {
         // Dense then dropout, as a chain: the dense parameters and the input are checked
         // through a mask that really drops (about half the units).
         let x = ramp(6);
-        let mut dense: Dense<4, 3, f64> = Dense::new(Init::Glorot, &mut StdRng::seed_from_u64(4));
+        let dense: Dense<4, 3, f64> =
+            Dense::new(Init::Glorot, &mut rand::rngs::StdRng::seed_from_u64(4));
         let mut drop = Dropout::fixed_mask(0.5, 8).unwrap();
         let (z, y_drop) = {
             let z = dense.predict(&x);
@@ -306,7 +333,7 @@ mod tests {
 
     #[test]
     fn dropout_takes_any_shape_and_has_no_params() {
-        assert!(matches!(Dropout::INFO.rule, Rule::Same));
-        assert_eq!(Params::<f32>::num_params(&Dropout::new(0.5, 0).unwrap()), 0);
+        assert_eq!(Dropout::RULE, Rule::SAME);
+        assert_eq!(ParamCount::num_params(&Dropout::new(0.5, 0).unwrap()), 0);
     }
 }

@@ -2,37 +2,30 @@
 //! (PyTorch's `flatten` order). With constnn's layout (features × batch) this is a copy;
 //! backward copies the gradient back.
 
-use super::{Layer, Mode, Params};
+use super::{Build, Layer, Params};
 use crate::Scalar;
-use crate::shape::{Describe, LayerInfo, Message, Rule, Shape};
-use crate::tensor::{Batch, Images, Tensor};
+use crate::shape::{Describe, Rule};
+use crate::tensor::typed::Flattened;
+use crate::tensor::{Images, Init, Tensor};
 
-/// `Images<C, H, W>` → `Batch<{C·H·W}>`.
-#[derive(Clone, Copy, Debug, Default)]
+/// `Images<C, H, W>` → `Batch<{C·H·W}>`, the width computed by the compiler (up to
+/// [`MAX_FEATURES`](crate::shape::MAX_FEATURES); beyond it, `tensor::reshape` by hand).
+#[derive(Clone, Copy, Debug, Default, Params)]
 pub struct Flatten;
 
-impl<const C: usize, const H: usize, const W: usize, const N: usize, T: Scalar>
-    Layer<Images<C, H, W, T>, Batch<N, T>> for Flatten
+impl<const C: usize, const H: usize, const W: usize, T: Scalar> Layer<Images<C, H, W, T>>
+    for Flatten
+where
+    Images<C, H, W, T>: Flattened<T>,
 {
+    type Output = <Images<C, H, W, T> as Flattened<T>>::Out;
     type Cache = ();
 
-    fn forward<M: Mode>(&mut self, x: &Images<C, H, W, T>, y: &mut Batch<N, T>, _: &mut ()) {
-        const {
-            if N != C * H * W {
-                let msg = Message::new()
-                    .str("Flatten of a ")
-                    .shape(Shape::image(C, H, W))
-                    .str(" gives ");
-                panic!(
-                    "{}",
-                    msg.num(C * H * W)
-                        .str(" features (C·H·W), not the ")
-                        .num(N)
-                        .str(" annotated")
-                        .as_str()
-                );
-            }
-        }
+    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, c: &mut ()) {
+        self.infer(x, y, c);
+    }
+
+    fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut ()) {
         y.set_batch_size(x.batch_size());
         y.as_mut_slice().copy_from_slice(x.as_slice());
     }
@@ -40,9 +33,9 @@ impl<const C: usize, const H: usize, const W: usize, const N: usize, T: Scalar>
     fn backward(
         &mut self,
         _x: &Images<C, H, W, T>,
-        _y: &Batch<N, T>,
+        _y: &Self::Output,
         _: &mut (),
-        dy: &Batch<N, T>,
+        dy: &Self::Output,
         dx: Option<&mut Images<C, H, W, T>>,
     ) {
         if let Some(dx) = dx {
@@ -53,17 +46,20 @@ impl<const C: usize, const H: usize, const W: usize, const N: usize, T: Scalar>
 }
 
 impl Describe for Flatten {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Flatten,
-        params: 0,
-    };
+    const RULE: Rule = Rule::flatten();
 }
-impl<T> Params<T> for Flatten {}
+
+impl Build for Flatten {
+    fn build(_: Init, _: &mut rand::rngs::StdRng) -> Self {
+        Self
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gradcheck;
+    use crate::tensor::Batch;
 
     #[test]
     fn features_are_in_channel_row_column_order() {
@@ -72,7 +68,7 @@ mod tests {
         });
         let y: Batch<8, f64> = Flatten.predict(&x);
         assert_eq!(y.column(1), (10..18).map(f64::from).collect::<Vec<_>>());
-        let r = gradcheck::check_layer::<f64, _, Batch<8, f64>, _>(&mut Flatten, &x, 1e-6, 1);
+        let r = gradcheck::check_layer(&mut Flatten, &x, 1e-6, 1);
         assert!(r.max_error() < 1e-7, "{r}");
     }
 }

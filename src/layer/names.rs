@@ -1,8 +1,49 @@
-//! The full names of a model's parameters: the fields that `#[derive(Network)]` enters on the
+//! The full names of a model's tensors: the fields that `#[derive(Network)]` enters on the
 //! way (`enter(field)`/`leave()`), then the tensor's local name — `["c1", "weight"]`, written
-//! `c1.weight` in checkpoints and messages.
+//! `c1.weight` in checkpoints and messages. [`Scope`] is the one name stack every visitor
+//! that needs names keeps (checkpoints, [`Frozen`](crate::optim::Frozen), the paths below).
 
 use super::{ParamRef, Params, VisitorRef};
+
+/// The fields enclosing the tensor being visited, pushed by `enter` and popped by `leave`.
+/// Kept across walks, it allocates nothing after the first.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scope(Vec<&'static str>);
+
+impl Scope {
+    /// Entering field `scope`.
+    pub fn enter(&mut self, scope: &'static str) {
+        self.0.push(scope);
+    }
+
+    /// Leaving the field entered last.
+    pub fn leave(&mut self) {
+        let _ = self.0.pop();
+    }
+
+    /// The enclosing fields, outermost first.
+    pub fn fields(&self) -> &[&'static str] {
+        &self.0
+    }
+
+    /// The full dotted name of tensor `local` here: `c1.weight`.
+    pub fn dotted(&self, local: &str) -> String {
+        let mut name = String::new();
+        for s in &self.0 {
+            name.push_str(s);
+            name.push('.');
+        }
+        name.push_str(local);
+        name
+    }
+
+    /// Whether the path of tensor `local` here starts with `prefix` (a layer path such as
+    /// `["base", "c1"]`, or a full tensor path).
+    pub fn has_prefix(&self, local: &str, prefix: &[String]) -> bool {
+        let path = self.0.iter().copied().chain(core::iter::once(local));
+        prefix.len() <= self.0.len() + 1 && prefix.iter().zip(path).all(|(a, b)| a == b)
+    }
+}
 
 /// The path of every parameter of `model` (not its buffers), in visiting order.
 ///
@@ -17,24 +58,24 @@ use super::{ParamRef, Params, VisitorRef};
 /// ```
 pub fn param_paths<T>(model: &dyn Params<T>) -> Vec<Vec<String>> {
     struct Paths {
-        scope: Vec<&'static str>,
+        scope: Scope,
         out: Vec<Vec<String>>,
     }
     impl<T> VisitorRef<T> for Paths {
         fn param(&mut self, p: ParamRef<'_, T>) {
-            let mut path: Vec<String> = self.scope.iter().map(|s| s.to_string()).collect();
+            let mut path: Vec<String> = self.scope.fields().iter().map(|s| s.to_string()).collect();
             path.push(p.name.to_string());
             self.out.push(path);
         }
         fn enter(&mut self, scope: &'static str) {
-            self.scope.push(scope);
+            self.scope.enter(scope);
         }
         fn leave(&mut self) {
-            let _ = self.scope.pop();
+            self.scope.leave();
         }
     }
     let mut paths = Paths {
-        scope: Vec::new(),
+        scope: Scope::default(),
         out: Vec::new(),
     };
     model.visit_ref(&mut paths);
@@ -51,4 +92,24 @@ pub fn layer_names<T>(model: &dyn Params<T>) -> Vec<String> {
         .collect();
     names.dedup();
     names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_name_and_match_paths() {
+        let mut s = Scope::default();
+        s.enter("base");
+        s.enter("c1");
+        assert_eq!(s.dotted("weight"), "base.c1.weight");
+        let path = |p: &str| p.split('.').map(str::to_string).collect::<Vec<_>>();
+        assert!(s.has_prefix("weight", &path("base")));
+        assert!(s.has_prefix("weight", &path("base.c1.weight")));
+        assert!(!s.has_prefix("weight", &path("base.c1.bias")));
+        assert!(!s.has_prefix("weight", &path("base.c1.weight.x")));
+        s.leave();
+        assert_eq!(s.dotted("bias"), "base.bias");
+    }
 }

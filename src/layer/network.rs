@@ -1,5 +1,5 @@
-//! What `#[derive(Network)]` builds on: the per-layer buffers of a network's cache and the
-//! Keras-style summary.
+//! What `#[derive(Network)]` builds on: the per-layer buffers of a network's cache, the
+//! Keras-style summary, and building a network's layers from an initialization.
 //!
 //! A derived network is itself a [`Layer`](super::Layer): forward chains the fields in order,
 //! backward runs them in reverse, and its cache holds one [`Step`] per inner connection, so
@@ -7,9 +7,12 @@
 
 use core::fmt;
 
+use rand::rngs::StdRng;
+
 #[cfg(test)]
 use super::{ParamRef, VisitorRef};
 use crate::shape::Shape;
+use crate::tensor::Init;
 
 /// The buffers between layer `l` and layer `l + 1`: the output `A[l]`, layer `l`'s own
 /// cache, and the gradient `dA[l]` that backward hands from layer `l + 1` to layer `l`.
@@ -33,13 +36,46 @@ pub trait Network {
     fn summary(&self) -> Summary;
 }
 
+/// A layer built from an initialization and a seeded generator: what
+/// `#[derive(Network)]`'s `#[network(init = he)]` calls for each field. Layers with weights
+/// draw them with `init`; layers without parameters ignore both; derived networks build
+/// their fields.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be built from an initialization",
+    label = "`{Self}` does not implement `constnn::layer::Build`",
+    note = "give its field `#[layer(with = …)]`: an expression of the field's type, with `init: Init` and `rng: &mut StdRng` in scope"
+)]
+pub trait Build {
+    /// A new layer.
+    fn build(init: Init, rng: &mut StdRng) -> Self;
+}
+
+/// The type `T` as a summary shows it: without module paths, and without the element type
+/// when it is the default `f32` (`Dense<400, 120>`, `Dense<13, 16, f64>`).
+pub fn type_text<T: ?Sized>() -> String {
+    let full = core::any::type_name::<T>();
+    let mut out = String::with_capacity(full.len());
+    let mut word = String::new();
+    for ch in full.chars() {
+        if ch.is_alphanumeric() || ch == '_' || ch == ':' {
+            word.push(ch);
+        } else {
+            out.push_str(word.rsplit("::").next().unwrap_or_default());
+            word.clear();
+            out.push(ch);
+        }
+    }
+    out.push_str(word.rsplit("::").next().unwrap_or_default());
+    out.replace(", f32>", ">").replace("<f32>", "")
+}
+
 /// One row of a [`Summary`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummaryRow {
     /// The field name.
     pub field: &'static str,
-    /// The layer type as written in the struct.
-    pub ty: &'static str,
+    /// The layer's concrete type ([`type_text`]).
+    pub ty: String,
     /// Per-sample output shape.
     pub output: Shape,
     /// Learnable scalars.
@@ -65,10 +101,8 @@ impl Summary {
 }
 
 fn shape_text(s: Shape) -> String {
-    match s.rank {
-        1 => format!("{} × m", s.dims[0]),
-        _ => format!("{}×{}×{} × m", s.dims[0], s.dims[1], s.dims[2]),
-    }
+    let dims: Vec<String> = s.dims[..s.rank].iter().map(usize::to_string).collect();
+    format!("{} × m", dims.join("×"))
 }
 
 impl fmt::Display for Summary {
@@ -145,10 +179,10 @@ mod tests {
 
     #[test]
     fn derived_forward_equals_the_hand_chain() {
-        let mut net = mlp::<f64>(3);
+        let net = mlp::<f64>(3);
         let x = Batch::<4, f64>::from_fn(6, |i, j| (i as f64 - j as f64) * 0.3);
         let by_hand = {
-            let mut n = mlp::<f64>(3);
+            let n = mlp::<f64>(3);
             let h = n.d1.predict(&x);
             let h = n.d2.predict(&Tanh.predict(&h));
             n.d3.predict(&Relu.predict(&h))
@@ -201,19 +235,21 @@ mod tests {
         let rows: Vec<_> = s
             .rows
             .iter()
-            .map(|r| (r.field, r.ty, r.output.dims[0], r.params))
+            .map(|r| (r.field, r.ty.as_str(), r.output.dims[0], r.params))
             .collect();
+        // The types are the concrete ones (`T = f32`, the default, is not written).
         assert_eq!(
             rows,
             [
-                ("d1", "Dense<4, 5, T>", 5, 25),
+                ("d1", "Dense<4, 5>", 5, 25),
                 ("a1", "Tanh", 5, 0),
-                ("d2", "Dense<5, 3, T>", 3, 18),
+                ("d2", "Dense<5, 3>", 3, 18),
                 ("a2", "Relu", 3, 0),
-                ("d3", "Dense<3, 2, T>", 2, 8)
+                ("d3", "Dense<3, 2>", 2, 8)
             ]
         );
-        assert_eq!(<Mlp<f32> as crate::shape::Describe>::INFO.params, 51);
+        assert_eq!(s.total_params(), 51);
+        assert_eq!(mlp::<f64>(1).summary().rows[0].ty, "Dense<4, 5, f64>");
     }
 
     /// Networks nest: a derived network is a layer.
@@ -247,13 +283,13 @@ mod tests {
             rows: vec![
                 SummaryRow {
                     field: "d1",
-                    ty: "Dense<3, 2>",
+                    ty: "Dense<3, 2>".into(),
                     output: Shape::flat(2),
                     params: 8,
                 },
                 SummaryRow {
                     field: "r1",
-                    ty: "Relu",
+                    ty: "Relu".into(),
                     output: Shape::flat(2),
                     params: 0,
                 },

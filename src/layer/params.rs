@@ -184,21 +184,96 @@ impl<T, F: FnMut(ParamRef<'_, T>)> VisitorRef<T> for F {
     }
 }
 
+/// The number of learnable scalars of a layer or network, whatever its element type.
+/// Implemented with [`Params`] by `#[derive(Params)]` and `#[derive(Network)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no `Params` impl",
+    label = "`{Self}` does not implement `constnn::layer::Params`",
+    note = "a layer reports its parameters (or that it has none) with `#[derive(Params)]` on its struct; see \"Writing your own layer\" in the `layer` module"
+)]
+pub trait ParamCount {
+    /// The number of learnable scalars.
+    fn num_params(&self) -> usize;
+}
+
+/// A tensor a layer stores its parameters in: its values as one slice and its shape in
+/// PyTorch's order. `#[derive(Params)]` reads `#[param]` and `#[buffer]` fields through it.
+pub trait ParamTensor {
+    /// The element type.
+    type Elem;
+    /// The values.
+    fn values(&self) -> &[Self::Elem];
+    /// The values, mutably.
+    fn values_mut(&mut self) -> &mut [Self::Elem];
+    /// The shape (a matrix `[R, C]`, a vector of values `[len]`).
+    fn param_shape(&self) -> ParamShape;
+    /// The number of values.
+    fn len(&self) -> usize {
+        self.values().len()
+    }
+    /// Whether there are no values.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<T> ParamTensor for Vec<T> {
+    type Elem = T;
+    fn values(&self) -> &[T] {
+        self
+    }
+    fn values_mut(&mut self) -> &mut [T] {
+        self
+    }
+    fn param_shape(&self) -> ParamShape {
+        ParamShape::new([self.len()])
+    }
+}
+
+/// A matrix holding a parameter: shape `[R, C]`.
+impl<const R: usize, const C: usize, T: crate::Scalar> ParamTensor
+    for crate::tensor::Matrix<R, C, T>
+{
+    type Elem = T;
+    fn values(&self) -> &[T] {
+        self.as_slice()
+    }
+    fn values_mut(&mut self) -> &mut [T] {
+        self.as_mut_slice()
+    }
+    fn param_shape(&self) -> ParamShape {
+        ParamShape::new([R, C])
+    }
+}
+
 /// The learnable parameters of a layer or network of element type `T`, in a fixed order,
 /// and its buffers (non-learnable state, reported in the same walk; see the module doc).
-/// Layers without parameters use the provided (empty) methods.
-pub trait Params<T> {
+///
+/// Derive it: `#[derive(Params)]` on a layer's struct writes both walks from attributes on
+/// its fields (`#[param(grad = dw, name = "weight", kind = weight)]`, `#[buffer]`,
+/// `#[layer]`), and `#[derive(Network)]` writes it for networks:
+///
+/// ```
+/// use constnn::prelude::*;
+///
+/// /// `y = g ⊙ x`: a learned gain per feature.
+/// #[derive(Params)]
+/// struct Gain<const N: usize> {
+///     #[param(grad = dg, shape = [N])]
+///     g: Vector<N>,
+///     dg: Vector<N>,
+/// }
+///
+/// let layer = Gain::<3> { g: Vector::from_fn(|i, _| i as f32), dg: Vector::zeros() };
+/// assert_eq!(layer.num_params(), 3);
+/// assert_eq!(layer.values_to_vec(), [0.0, 1.0, 2.0]);
+/// assert_eq!(constnn::layer::param_paths(&layer), [["g"]]);
+/// ```
+pub trait Params<T>: ParamCount {
     /// Visits every parameter mutably.
     fn visit(&mut self, _v: &mut dyn Visitor<T>) {}
     /// Visits every parameter read-only.
     fn visit_ref(&self, _v: &mut dyn VisitorRef<T>) {}
-
-    /// The number of learnable scalars.
-    fn num_params(&self) -> usize {
-        let mut n = 0;
-        self.visit_ref(&mut |p: ParamRef<'_, T>| n += p.value.len());
-        n
-    }
 
     /// Every parameter value in visiting order, as one vector (a snapshot).
     fn values_to_vec(&self) -> Vec<T>

@@ -8,125 +8,95 @@
 //!
 //! Output size `⌊(n − F)/S⌋ + 1`, checked like [`Conv2d`](super::Conv2d)'s.
 
-use super::{Layer, Mode, Params};
+use super::{Build, Layer, Params};
 use crate::Scalar;
 use crate::kernel::pool2d::PoolDims;
-use crate::shape::{Describe, LayerInfo, Message, Rule, Shape, check_window_output};
-use crate::tensor::{Images, Tensor};
+use crate::shape::{Describe, Rule};
+use crate::tensor::typed::Windowed;
+use crate::tensor::{Images, Init, Tensor};
 
 /// Max pooling with an `F × F` window and stride `S`.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Params)]
 pub struct MaxPool2d<const F: usize, const S: usize = F>;
 
 /// Average pooling with an `F × F` window and stride `S`.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, Params)]
 pub struct AvgPool2d<const F: usize, const S: usize = F>;
 
-#[allow(clippy::extra_unused_type_parameters)] // all are needed by the const checks
+/// The kernel sizes for `m` images of `C × H × W` pooled to `Out`.
 fn dims<
     const F: usize,
     const S: usize,
     const C: usize,
     const H: usize,
     const W: usize,
-    const OH: usize,
-    const OW: usize,
+    Out: Tensor,
 >(
     m: usize,
 ) -> PoolDims {
-    const {
-        let name = Message::new()
-            .str("pooling <")
-            .num(F)
-            .str(", ")
-            .num(S)
-            .str(">");
-        let rule = Rule::Pool2d { f: F, s: S };
-        check_window_output(
-            name.as_str(),
-            rule,
-            Shape::image(C, H, W),
-            Shape::image(C, OH, OW),
-        );
-    }
     PoolDims {
         c: C,
         h: H,
         w: W,
-        oh: OH,
-        ow: OW,
+        oh: Out::SHAPE.dims[1],
+        ow: Out::SHAPE.dims[2],
         f: F,
         s: S,
         m,
     }
 }
 
-impl<
-    const F: usize,
-    const S: usize,
-    const C: usize,
-    const H: usize,
-    const W: usize,
-    const OH: usize,
-    const OW: usize,
-    T: Scalar,
-> Layer<Images<C, H, W, T>, Images<C, OH, OW, T>> for MaxPool2d<F, S>
+impl<const F: usize, const S: usize, const C: usize, const H: usize, const W: usize, T: Scalar>
+    Layer<Images<C, H, W, T>> for MaxPool2d<F, S>
+where
+    Images<C, H, W, T>: Windowed<C, F, S, 0, T>,
 {
-    /// The input position of each output's maximum (filled in [`Train`](super::Train) mode).
+    type Output = <Images<C, H, W, T> as Windowed<C, F, S, 0, T>>::Out;
+    /// The input position of each output's maximum (filled by `forward`).
     type Cache = Vec<u32>;
 
-    fn forward<M: Mode>(
-        &mut self,
-        x: &Images<C, H, W, T>,
-        y: &mut Images<C, OH, OW, T>,
-        arg: &mut Vec<u32>,
-    ) {
-        let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
+    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, arg: &mut Vec<u32>) {
+        let d = dims::<F, S, C, H, W, Self::Output>(x.batch_size());
         y.set_batch_size(d.m);
-        let arg = if M::TRAINING {
-            arg.resize(C * OH * OW * d.m, 0);
-            Some(&mut arg[..])
-        } else {
-            None // inference: no backward will read the positions
-        };
-        T::max_pool_forward(d, x.as_slice(), y.as_mut_slice(), arg);
+        arg.resize(C * d.oh * d.ow * d.m, 0);
+        T::max_pool_forward(d, x.as_slice(), y.as_mut_slice(), Some(&mut arg[..]));
+    }
+
+    fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut Vec<u32>) {
+        let d = dims::<F, S, C, H, W, Self::Output>(x.batch_size());
+        y.set_batch_size(d.m);
+        T::max_pool_forward(d, x.as_slice(), y.as_mut_slice(), None); // no backward follows
     }
 
     fn backward(
         &mut self,
         x: &Images<C, H, W, T>,
-        _y: &Images<C, OH, OW, T>,
+        _y: &Self::Output,
         arg: &mut Vec<u32>,
-        dy: &Images<C, OH, OW, T>,
+        dy: &Self::Output,
         dx: Option<&mut Images<C, H, W, T>>,
     ) {
         let Some(dx) = dx else { return };
-        let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
+        let d = dims::<F, S, C, H, W, Self::Output>(x.batch_size());
         dx.set_batch_size(d.m);
         T::max_pool_backward(d, dy.as_slice(), arg, dx.as_mut_slice());
     }
 }
 
-impl<
-    const F: usize,
-    const S: usize,
-    const C: usize,
-    const H: usize,
-    const W: usize,
-    const OH: usize,
-    const OW: usize,
-    T: Scalar,
-> Layer<Images<C, H, W, T>, Images<C, OH, OW, T>> for AvgPool2d<F, S>
+impl<const F: usize, const S: usize, const C: usize, const H: usize, const W: usize, T: Scalar>
+    Layer<Images<C, H, W, T>> for AvgPool2d<F, S>
+where
+    Images<C, H, W, T>: Windowed<C, F, S, 0, T>,
 {
+    type Output = <Images<C, H, W, T> as Windowed<C, F, S, 0, T>>::Out;
     type Cache = ();
 
-    fn forward<M: Mode>(
-        &mut self,
-        x: &Images<C, H, W, T>,
-        y: &mut Images<C, OH, OW, T>,
-        _: &mut (),
-    ) {
-        let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
+    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, c: &mut ()) {
+        self.infer(x, y, c);
+    }
+
+    fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut ()) {
+        let d = dims::<F, S, C, H, W, Self::Output>(x.batch_size());
         y.set_batch_size(d.m);
         T::avg_pool_forward(d, x.as_slice(), y.as_mut_slice());
     }
@@ -134,32 +104,34 @@ impl<
     fn backward(
         &mut self,
         x: &Images<C, H, W, T>,
-        _y: &Images<C, OH, OW, T>,
+        _y: &Self::Output,
         _: &mut (),
-        dy: &Images<C, OH, OW, T>,
+        dy: &Self::Output,
         dx: Option<&mut Images<C, H, W, T>>,
     ) {
         let Some(dx) = dx else { return };
-        let d = dims::<F, S, C, H, W, OH, OW>(x.batch_size());
+        let d = dims::<F, S, C, H, W, Self::Output>(x.batch_size());
         dx.set_batch_size(d.m);
         T::avg_pool_backward(d, dy.as_slice(), dx.as_mut_slice());
     }
 }
 
 impl<const F: usize, const S: usize> Describe for MaxPool2d<F, S> {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Pool2d { f: F, s: S },
-        params: 0,
-    };
+    const RULE: Rule = Rule::images().window2d(F, S, 0);
 }
 impl<const F: usize, const S: usize> Describe for AvgPool2d<F, S> {
-    const INFO: LayerInfo = LayerInfo {
-        rule: Rule::Pool2d { f: F, s: S },
-        params: 0,
-    };
+    const RULE: Rule = Rule::images().window2d(F, S, 0);
 }
-impl<const F: usize, const S: usize, T> Params<T> for MaxPool2d<F, S> {}
-impl<const F: usize, const S: usize, T> Params<T> for AvgPool2d<F, S> {}
+impl<const F: usize, const S: usize> Build for MaxPool2d<F, S> {
+    fn build(_: Init, _: &mut rand::rngs::StdRng) -> Self {
+        Self
+    }
+}
+impl<const F: usize, const S: usize> Build for AvgPool2d<F, S> {
+    fn build(_: Init, _: &mut rand::rngs::StdRng) -> Self {
+        Self
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -188,24 +160,14 @@ mod tests {
     #[test]
     fn max_pool_passes_gradcheck_away_from_ties() {
         let x = distinct::<2, 4, 4>(3);
-        let r = gradcheck::check_layer::<f64, _, Images<2, 2, 2, f64>, _>(
-            &mut MaxPool2d::<2>,
-            &x,
-            1e-6,
-            3,
-        );
+        let r = gradcheck::check_layer(&mut MaxPool2d::<2>, &x, 1e-6, 3);
         assert!(r.max_error() < 1e-7, "{r}");
     }
 
     #[test]
     fn avg_pool_passes_gradcheck_with_overlap() {
         let x = distinct::<2, 5, 5>(2);
-        let r = gradcheck::check_layer::<f64, _, Images<2, 2, 2, f64>, _>(
-            &mut AvgPool2d::<3, 2>,
-            &x,
-            1e-6,
-            4,
-        );
+        let r = gradcheck::check_layer(&mut AvgPool2d::<3, 2>, &x, 1e-6, 4);
         assert!(r.max_error() < 1e-7, "{r}");
     }
 }

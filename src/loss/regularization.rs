@@ -120,7 +120,7 @@ mod tests {
         for reg in [Regularization::L2(0.7), Regularization::L1(0.7)] {
             let mut l = layer();
             let (mut z, mut dz) = (Batch::default(), Batch::default());
-            l.forward::<crate::layer::Train>(&x, &mut z, &mut ());
+            l.forward(&x, &mut z, &mut ());
             let _ = MeanSquaredError.cost_and_grad(&z, &y, &mut dz);
             l.backward(&x, &z, &mut (), &dz, None);
             reg.add_grad(&mut l, 4);

@@ -11,7 +11,7 @@
 //! Backward still computes the frozen layers' gradients (they are needed for nothing but
 //! cost the same time), and `FitConfig::clip` with [`Clip::Norm`](super::Clip::Norm)
 //! measures the norm over every gradient, frozen ones included; batch-norm layers keep
-//! updating their running statistics in `Train` mode even when frozen.
+//! updating their running statistics in training forwards even when frozen.
 //!
 //! ```
 //! use constnn::models::LeNet5;
@@ -36,7 +36,7 @@
 use core::cell::RefCell;
 
 use super::{Optimizer, Snapshot};
-use crate::layer::{Buffer, BufferRef, Param, ParamRef, Params, Visitor, VisitorRef};
+use crate::layer::{Buffer, BufferRef, Param, ParamCount, ParamRef, Params, Visitor, VisitorRef};
 use crate::{Error, Result, Scalar};
 
 /// Which layers a [`Frozen`] optimizer skips.
@@ -187,6 +187,14 @@ struct Filter<'a, V: ?Sized> {
     v: &'a mut V,
     rule: &'a Rule,
     scope: &'a mut Vec<&'static str>,
+}
+
+impl<T> ParamCount for View<'_, T> {
+    fn num_params(&self) -> usize {
+        let mut n = 0;
+        self.visit_ref(&mut |p: ParamRef<'_, T>| n += p.value.len());
+        n
+    }
 }
 
 impl<T> Params<T> for View<'_, T> {

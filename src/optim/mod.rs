@@ -39,7 +39,7 @@ pub use sgd::Sgd;
 pub use snapshot::Snapshot;
 
 use crate::Scalar;
-use crate::layer::{Param, ParamKind, ParamRef, ParamShape, Params, Visitor, VisitorRef};
+use crate::layer::Params;
 
 /// An update rule over a model's parameters.
 pub trait Optimizer<T: Scalar> {
@@ -86,33 +86,13 @@ fn restore_state<T: Scalar, const K: usize>(
 
 /// A parameter vector `θ` with its gradient, not part of any layer: lets [`minimize`] use the
 /// same optimizers as networks do.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Params)]
 pub struct Free<T> {
     /// `θ`.
+    #[param(grad = grad, name = "theta")]
     pub value: Vec<T>,
     /// `dθ`.
     pub grad: Vec<T>,
-}
-
-impl<T: Scalar> Params<T> for Free<T> {
-    fn visit(&mut self, v: &mut dyn Visitor<T>) {
-        v.param(Param {
-            name: "theta",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([self.value.len()]),
-            value: &mut self.value,
-            grad: &mut self.grad,
-        });
-    }
-    fn visit_ref(&self, v: &mut dyn VisitorRef<T>) {
-        v.param(ParamRef {
-            name: "theta",
-            kind: ParamKind::Other,
-            shape: ParamShape::new([self.value.len()]),
-            value: &self.value,
-            grad: &self.grad,
-        });
-    }
 }
 
 /// Minimizes a differentiable cost from `theta0`, given `grad(θ, dθ)` that writes `∂J/∂θ`,

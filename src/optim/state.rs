@@ -133,6 +133,11 @@ mod tests {
     #[should_panic(expected = "parameter tensor count 1 differs from the first step's 2")]
     fn a_missing_tensor_is_a_programming_error() {
         struct Two(Free<f64>, Free<f64>);
+        impl crate::layer::ParamCount for Two {
+            fn num_params(&self) -> usize {
+                6
+            }
+        }
         impl Params<f64> for Two {
             fn visit(&mut self, v: &mut dyn crate::layer::Visitor<f64>) {
                 self.0.visit(v);

@@ -41,7 +41,7 @@
 //! struct Mlp128 { hidden: Dense<64, 128>, relu: Relu, out: Dense<128, 10> }
 //!
 //! /// Fits `net` with the trial's `α`, … and measures it on the dev set.
-//! fn train<N: Layer<Batch<64>, Batch<10>> + Params<f32>>(net: N, trial: &Trial) -> Result<Outcome> {
+//! fn train<N: Layer<Batch<64>, Output = Batch<10>> + Params<f32>>(net: N, trial: &Trial) -> Result<Outcome> {
 //!     let _lr = trial.f64("lr")?;
 //!     Ok(Outcome::new().with("dev_accuracy", 0.0))
 //! }

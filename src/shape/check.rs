@@ -1,77 +1,215 @@
-//! The compile-time checks `#[derive(Network)]` emits.
+//! The compile-time checks `#[derive(Network)]` emits, as `const fn`s that return a message
+//! instead of panicking: the derive panics with it in an item of the user's crate, spanned on
+//! the field, so the error shows the user's line and no frame of constnn.
+//!
+//! Each field is checked on the input it gets under [`apply_lenient`]: after a mismatch the
+//! chain goes on with the declared shape of the layer that refused, so one wrong field gives
+//! one error, and a second independent mistake further down gives a second one.
 
-use super::rule::{LayerInfo, Rule, apply, fixed_input, input_of};
+use super::rule::{Rule, apply, apply_lenient};
 use super::{Message, Shape};
 
-/// The check for field `k` (spanned on that field): panics at compile time with a message
-/// naming both fields and the dims when layer `k` refuses the output of layer `k − 1` (or
-/// the network input, for `k = 0`).
-pub const fn check_connection(
-    net: &str,
-    fields: &[&str],
-    types: &[&str],
-    layers: &[LayerInfo],
-    input: Shape,
-    k: usize,
-) {
-    let x = input_of(layers, input, k);
-    if let Err(e) = apply(&layers[k].rule, x) {
-        let msg = Message::connection(net, fields, types, k, e);
-        panic!("{}", msg.as_str());
+/// The network's input: `declared` when the struct says it, otherwise the fixed input of the
+/// first layer (a dense layer's `n[0]`); `None` when neither tells it.
+pub const fn network_input(declared: Option<Shape>, rules: &[Rule]) -> Option<Shape> {
+    match declared {
+        Some(s) => Some(s),
+        None if rules.is_empty() => None,
+        None => rules[0].fixed_input(),
     }
 }
 
-/// The network input: `declared` when the struct says it, otherwise the fixed input of the
-/// first layer; panics at compile time when neither is known.
-pub const fn network_input(
-    net: &str,
-    first_field: &str,
-    declared: Option<Shape>,
-    layers: &[LayerInfo],
-) -> Shape {
-    if let Some(s) = declared {
-        return s;
-    }
-    match fixed_input(&layers[0].rule) {
-        Some(s) => s,
-        None => {
-            let msg = Message::new()
+/// The message when the network's input cannot be told.
+pub const fn input_error(net: &str, first_field: &str, input: Option<Shape>) -> Option<Message> {
+    match input {
+        Some(_) => None,
+        None => Some(
+            Message::new()
                 .str("`")
                 .str(net)
                 .str("`: the input shape cannot be inferred from its first field `")
                 .str(first_field)
-                .str("`; declare it with #[network(input = ...)]");
-            panic!("{}", msg.as_str());
-        }
+                .str("`; declare it with #[network(input = N)] or #[network(input = (C, H, W))]"),
+        ),
     }
 }
 
-/// The run-time layers' backstop for hand-written code: panics at build time (in a `const`
-/// block of `Conv2d`/pooling `forward`) when the annotated output `c_out × oh × ow` is not
-/// what `rule` gives on `c × h × w`. The message shows the layer, both shapes and the formula.
-pub const fn check_window_output(layer: &str, rule: Rule, input: Shape, annotated: Shape) {
-    match apply(&rule, input) {
-        Ok(out) if out.same(&annotated) => {}
-        Ok(out) => {
-            let msg = Message::new()
-                .str(layer)
-                .str(" on a ")
-                .shape(input)
-                .str(" gives a ")
-                .shape(out)
-                .str(" (n_out = ⌊(n + 2p − f)/s⌋ + 1), not the ")
-                .shape(annotated)
-                .str(" annotated");
-            panic!("{}", msg.as_str());
-        }
-        Err(e) => {
-            let msg = Message::new()
-                .str(layer)
-                .str(" ")
-                .refusal(e.refusal)
-                .str(": its input is a ")
-                .shape(input);
-            panic!("{}", msg.as_str());
-        }
+/// The input of field `k`: the network input passed through fields `0..k` leniently.
+pub const fn lenient_input(rules: &[Rule], input: Option<Shape>, k: usize) -> Option<Shape> {
+    let (mut i, mut cur) = (0, input);
+    while i < k {
+        cur = match cur {
+            Some(s) => apply_lenient(&rules[i], s),
+            None => None,
+        };
+        i += 1;
+    }
+    cur
+}
+
+/// `shape`, or an empty placeholder (`0 features`) when it is unknown: the type of the
+/// buffers after a field whose output cannot be told (a compile error has been reported).
+pub const fn known_or_empty(shape: Option<Shape>) -> Shape {
+    match shape {
+        Some(s) => s,
+        None => Shape::flat(0),
+    }
+}
+
+/// Whether fields `0..=k` all accept what they are given, exactly: the derived network
+/// runs field `k` only then (otherwise it is a stub that never runs, since the program
+/// does not compile).
+pub const fn connection_ok(rules: &[Rule], input: Option<Shape>, k: usize) -> bool {
+    let Some(mut cur) = input else { return false };
+    let mut i = 0;
+    while i <= k {
+        cur = match apply(&rules[i], cur) {
+            Ok(s) => s,
+            Err(_) => return false,
+        };
+        i += 1;
+    }
+    true
+}
+
+/// The message for field `k` when it refuses its (lenient) input, naming it and the field
+/// before it (or the network input) with their types and dims:
+///
+/// "`Net`: field `d2` (Dense<64, 10>) expects 64 features, but field `r1` (Relu) outputs 128
+/// features".
+pub const fn connection_error(
+    net: &str,
+    fields: &[&str],
+    types: &[&str],
+    rules: &[Rule],
+    input: Option<Shape>,
+    k: usize,
+) -> Option<Message> {
+    let Some(x) = lenient_input(rules, input, k) else {
+        return None; // an earlier field made the shape unknowable; it has its own error
+    };
+    let Err(e) = apply(&rules[k], x) else {
+        return None;
+    };
+    let m = Message::new()
+        .str("`")
+        .str(net)
+        .str("`: field `")
+        .str(fields[k])
+        .str("` (")
+        .str(types[k])
+        .str(") ")
+        .refusal(e.refusal, e.found)
+        .str(", but ");
+    let m = if k == 0 {
+        m.str("the network input is ")
+    } else {
+        m.str("field `")
+            .str(fields[k - 1])
+            .str("` (")
+            .str(types[k - 1])
+            .str(") outputs ")
+    };
+    Some(m.shape(x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIELDS: [&str; 6] = ["c1", "p1", "c2", "p2", "flat", "out"];
+    const TYPES: [&str; 6] = [
+        "Conv2d<1, 6, 5, 1, 2>",
+        "MaxPool2d<2>",
+        "Conv2d<8, 16, 5>",
+        "MaxPool2d<2>",
+        "Flatten",
+        "Dense<400, 10>",
+    ];
+
+    /// LeNet's convolutional part and a dense head, with `c2` given 8 input channels instead
+    /// of 6.
+    const RULES: [Rule; 6] = [
+        Rule::images().channels(1).window2d(5, 1, 2).resize(0, 6),
+        Rule::images().window2d(2, 2, 0),
+        Rule::images().channels(8).window2d(5, 1, 0).resize(0, 16),
+        Rule::images().window2d(2, 2, 0),
+        Rule::flatten(),
+        Rule::map(Shape::flat(400), Shape::flat(10)),
+    ];
+
+    fn errors(rules: &[Rule], input: Shape) -> Vec<String> {
+        (0..rules.len())
+            .filter_map(|k| connection_error("Net", &FIELDS, &TYPES, rules, Some(input), k))
+            .map(|m| m.as_str().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_wrong_channel_count_is_one_error_and_the_fields_after_it_are_fine() {
+        // c2 goes on with its declared 8 channels: 16×10×10, pooled 16×5×5, flattened 400,
+        // which the dense layer takes, so `out` is not reported.
+        assert_eq!(
+            errors(&RULES, Shape::image(1, 28, 28)),
+            [
+                "`Net`: field `c2` (Conv2d<8, 16, 5>) expects 8-channel images, but field `p1` (MaxPool2d<2>) outputs 6×14×14 image"
+            ]
+        );
+        assert!(connection_ok(&RULES, Some(Shape::image(1, 28, 28)), 1));
+        assert!(!connection_ok(&RULES, Some(Shape::image(1, 28, 28)), 2));
+        assert!(!connection_ok(&RULES, Some(Shape::image(1, 28, 28)), 5));
+    }
+
+    #[test]
+    fn a_second_independent_mistake_is_a_second_error() {
+        let (mut rules, mut types) = (RULES, TYPES);
+        (rules[5], types[5]) = (
+            Rule::map(Shape::flat(300), Shape::flat(10)),
+            "Dense<300, 10>",
+        );
+        let e: Vec<_> = (0..6)
+            .filter_map(|k| {
+                connection_error(
+                    "Net",
+                    &FIELDS,
+                    &types,
+                    &rules,
+                    Some(Shape::image(1, 28, 28)),
+                    k,
+                )
+            })
+            .map(|m| m.as_str().to_owned())
+            .collect();
+        assert_eq!(e.len(), 2);
+        assert_eq!(
+            e[1],
+            "`Net`: field `out` (Dense<300, 10>) expects 300 features, but field `flat` (Flatten) outputs 400 features"
+        );
+    }
+
+    #[test]
+    fn a_wrong_network_input_names_the_input() {
+        let e = connection_error("Net", &FIELDS, &TYPES, &RULES, Some(Shape::flat(784)), 0);
+        assert_eq!(
+            e.unwrap().as_str(),
+            "`Net`: field `c1` (Conv2d<1, 6, 5, 1, 2>) expects images, but the network input is 784 features"
+        );
+        // The shape after a rank error is unknown: nothing after c1 is reported.
+        assert_eq!(errors(&RULES, Shape::flat(784)).len(), 1);
+    }
+
+    #[test]
+    fn the_input_comes_from_the_declaration_or_the_first_dense_layer() {
+        let dense_first = [Rule::map(Shape::flat(3), Shape::flat(1))];
+        assert_eq!(network_input(None, &dense_first), Some(Shape::flat(3)));
+        assert_eq!(
+            network_input(Some(Shape::flat(7)), &dense_first),
+            Some(Shape::flat(7))
+        );
+        assert_eq!(network_input(None, &[Rule::SAME]), None);
+        assert_eq!(
+            input_error("Net", "r0", None).unwrap().as_str(),
+            "`Net`: the input shape cannot be inferred from its first field `r0`; declare it with #[network(input = N)] or #[network(input = (C, H, W))]"
+        );
     }
 }

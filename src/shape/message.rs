@@ -1,7 +1,8 @@
 //! A fixed-capacity string builder usable in `const fn`, for compile-time error messages
 //! (const panics take a `&str` built at compile time, not `format!`).
 
-use super::{Mismatch, Refusal, Shape};
+use super::nat::{MAX_DIM, MAX_FEATURES};
+use super::{Refusal, Shape};
 
 const CAP: usize = 512;
 
@@ -53,67 +54,74 @@ impl Message {
         self
     }
 
-    /// Appends a shape: `128 features` or `6×14×14 image`.
+    /// Appends a shape: `128 features`, `6×14×14 image`, or `4×9 input` for other ranks.
     pub const fn shape(self, s: Shape) -> Self {
         if s.rank == 1 {
-            self.num(s.dims[0]).str(" features")
-        } else {
-            self.num(s.dims[0])
-                .str("×")
-                .num(s.dims[1])
-                .str("×")
-                .num(s.dims[2])
-                .str(" image")
+            return self.num(s.dims[0]).str(" features");
+        }
+        let mut m = self.num(s.dims[0]);
+        let mut k = 1;
+        while k < s.rank {
+            m = m.str("×").num(s.dims[k]);
+            k += 1;
+        }
+        m.str(if s.rank == 3 { " image" } else { " input" })
+    }
+
+    /// The name of `axis` of an input of rank `rank`: `height`, `width`, or `axis 3`.
+    const fn axis(self, rank: usize, axis: usize) -> Self {
+        match (rank, axis) {
+            (3, 0) => self.str("channels"),
+            (3, 1) => self.str("height"),
+            (3, 2) => self.str("width"),
+            _ => self.str("axis ").num(axis),
         }
     }
 
-    /// What a layer wants, after "field `c2` (Conv2d<6, 16, 5>) ".
-    pub const fn refusal(self, r: Refusal) -> Self {
+    /// What a layer wants, after "field `c2` (Conv2d<6, 16, 5>) "; `found` is the input it
+    /// refused.
+    pub const fn refusal(self, r: Refusal, found: Shape) -> Self {
         match r {
-            Refusal::Expected(s) => self.str("expects ").shape(s),
-            Refusal::NotAnImage => self.str("expects images"),
-            Refusal::Channels(c) => self.str("expects ").num(c).str("-channel images"),
-            Refusal::WindowTooLarge { f, p } => self
-                .str("has a ")
-                .num(f)
-                .str("×")
-                .num(f)
-                .str(" window (padding ")
-                .num(p)
-                .str(") larger than its input"),
-            Refusal::ZeroStride => self.str("has stride 0"),
+            Refusal::Rank(1) => self.str("expects features"),
+            Refusal::Rank(3) => self.str("expects images"),
+            Refusal::Rank(k) => self.str("expects inputs with ").num(k).str(" axes"),
+            Refusal::Exactly(s) => self.str("expects ").shape(s),
+            Refusal::Axis { axis: 0, n } if found.rank == 3 => {
+                self.str("expects ").num(n).str("-channel images")
+            }
+            Refusal::Axis { axis, n } => self
+                .str("expects ")
+                .num(n)
+                .str(" along ")
+                .axis(found.rank, axis),
+            Refusal::Window { s: 0, .. } => self.str("has stride 0"),
+            Refusal::Window { axis, f, p, .. } => {
+                let m = self.str("has a window of ").num(f).str(" (padding ").num(p);
+                let m = m.str(") larger than the ").axis(found.rank, axis);
+                if axis < found.rank {
+                    m.str(" ").num(found.dims[axis]).str(" of its input")
+                } else {
+                    m.str(" of its input")
+                }
+            }
+            Refusal::DimRange { axis } => self
+                .str("computes its output in types for sizes up to ")
+                .num(MAX_DIM)
+                .str(", not a ")
+                .axis(found.rank, axis)
+                .str(" of ")
+                .num(if axis < 4 { found.dims[axis] } else { 0 }),
+            Refusal::FeatureRange => self
+                .str("would output ")
+                .num(found.numel())
+                .str(" features, more than the ")
+                .num(MAX_FEATURES)
+                .str(" constnn computes in types (use `tensor::reshape` by hand)"),
+            Refusal::Reduce { keep } => self
+                .str("keeps ")
+                .num(keep)
+                .str(" axes and reduces the others, but its input has no others"),
         }
-    }
-
-    /// "`Net`: field `d2` (Dense<64, 10>) expects 64 features, but field `r1` (Relu) outputs
-    /// 128 features" — or "… but the network input is …" for the first field.
-    pub const fn connection(
-        net: &str,
-        fields: &[&str],
-        types: &[&str],
-        k: usize,
-        e: Mismatch,
-    ) -> Self {
-        let m = Self::new()
-            .str("`")
-            .str(net)
-            .str("`: field `")
-            .str(fields[k])
-            .str("` (")
-            .str(types[k])
-            .str(") ")
-            .refusal(e.refusal)
-            .str(", but ");
-        let m = if k == 0 {
-            m.str("the network input is ")
-        } else {
-            m.str("field `")
-                .str(fields[k - 1])
-                .str("` (")
-                .str(types[k - 1])
-                .str(") outputs ")
-        };
-        m.shape(e.found)
     }
 
     /// The text. The buffer only ever receives whole `&str`s and ASCII digits; should the
@@ -144,37 +152,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn connection_message_names_fields_and_dims() {
-        let e = Mismatch {
-            layer: 0,
-            refusal: Refusal::Expected(Shape::flat(64)),
-            found: Shape::flat(128),
+    fn shapes_and_refusals_read_like_the_notes() {
+        let text = |r, found| Message::new().refusal(r, found).as_str().to_owned();
+        assert_eq!(
+            Message::new().shape(Shape::image(6, 14, 14)).as_str(),
+            "6×14×14 image"
+        );
+        assert_eq!(
+            Message::new().shape(Shape::new([4, 9])).as_str(),
+            "4×9 input"
+        );
+        assert_eq!(
+            text(Refusal::Axis { axis: 0, n: 8 }, Shape::image(6, 14, 14)),
+            "expects 8-channel images"
+        );
+        let window = Refusal::Window {
+            axis: 2,
+            f: 5,
+            s: 1,
+            p: 0,
         };
-        let m = Message::connection(
-            "Mlp",
-            &["d1", "r1", "d2"],
-            &["Dense<784, 128>", "Relu", "Dense<64, 10>"],
-            2,
-            e,
+        assert_eq!(
+            text(window, Shape::image(3, 9, 4)),
+            "has a window of 5 (padding 0) larger than the width 4 of its input"
         );
         assert_eq!(
-            m.as_str(),
-            "`Mlp`: field `d2` (Dense<64, 10>) expects 64 features, but field `r1` (Relu) outputs 128 features"
-        );
-        let first = Message::connection(
-            "Mlp",
-            &["d1"],
-            &["Dense<3, 1>"],
-            0,
-            Mismatch {
-                layer: 0,
-                refusal: Refusal::Expected(Shape::flat(3)),
-                found: Shape::image(1, 2, 2),
-            },
-        );
-        assert_eq!(
-            first.as_str(),
-            "`Mlp`: field `d1` (Dense<3, 1>) expects 3 features, but the network input is 1×2×2 image"
+            text(Refusal::FeatureRange, Shape::image(512, 14, 14)),
+            "would output 100352 features, more than the 32767 constnn computes in types (use `tensor::reshape` by hand)"
         );
     }
 

@@ -1,100 +1,219 @@
-//! Shape rules as data, interpreted by `const fn`s at compile time.
+//! Shape rules as data: a layer's [`Rule`] is a short program of [`Op`]s that `const fn`s run
+//! on the per-sample input shape at compile time.
 //!
-//! | rule | accepts | gives |
+//! | op | the input must | the output |
 //! |---|---|---|
-//! | `Same` | anything | the same shape |
-//! | `Map { input, output }` | exactly `input` | `output` (dense: `n[l-1]` → `n[l]` features) |
-//! | `Conv2d { c_in, c_out, f, s, p }` | `c_in × n_H × n_W`, `f ≤ n + 2p` | `c_out × (⌊(n_H + 2p − f)/s⌋ + 1) × …` |
-//! | `Pool2d { f, s }` | `n_C × n_H × n_W`, `f ≤ n` | `n_C × (⌊(n_H − f)/s⌋ + 1) × …` |
-//! | `Flatten` | `C × H × W` (or features) | `C·H·W` features |
-//! | `Seq(layers)` | what the first accepts | the chain applied in order |
+//! | `Rank(r)` | have `r` axes | unchanged |
+//! | `Exactly(s)` | be exactly `s` | unchanged |
+//! | `Axis { axis, n }` | have `n` along `axis` (a convolution's input channels) | unchanged |
+//! | `Window { axis, f, s, p }` | fit a window `f` (padding `p`) along `axis` | `n → ⌊(n + 2p − f)/s⌋ + 1` along `axis` |
+//! | `Resize { axis, n }` | — | `n` along `axis` (a convolution's output channels) |
+//! | `Reduce { keep }` | have more than `keep` axes | the first `keep` axes (global pooling) |
+//! | `Flatten` | — | one axis of all the values (`C·H·W`) |
+//! | `Output(s)` | — | exactly `s` (a dense layer's `n[l]`) |
+//! | `Seq(rules)` | fit the first rule | the rules applied in order (a network) |
+//!
+//! The layers compose these: a dense layer is `Exactly(n[l-1]) → Output(n[l])`, a convolution
+//! `Rank(3) → Axis(0, C_IN) → Window(1) → Window(2) → Resize(0, C_OUT)`, max pooling
+//! `Rank(3) → Window(1) → Window(2)`, an activation the empty rule [`Rule::SAME`].
+//!
+//! `Window` and `Flatten` also refuse shapes beyond what constnn computes in types
+//! ([`MAX_DIM`], [`MAX_FEATURES`]): the layers built on them infer their output type through
+//! [`nat`](super::nat), which stops there.
 
 use super::Shape;
+use super::nat::{MAX_DIM, MAX_FEATURES};
 
-/// How a layer maps its input shape to its output shape.
-#[derive(Clone, Copy, Debug)]
-pub enum Rule {
-    /// Element-wise: any shape to the same shape (activations, dropout).
-    Same,
-    /// Exactly `input` to `output` (a dense layer: `n[l-1]` features to `n[l]`).
-    Map {
-        /// The only accepted input.
-        input: Shape,
-        /// The output.
-        output: Shape,
+/// One step of a [`Rule`]; see the module doc for what each does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The input has this many axes.
+    Rank(usize),
+    /// The input is exactly this shape.
+    Exactly(Shape),
+    /// The input has `n` along `axis`.
+    Axis {
+        /// Which axis (0 = outermost, the channels of an image).
+        axis: usize,
+        /// Its required size.
+        n: usize,
     },
-    /// A convolution with `c_out` filters of `f × f × c_in`, stride `s`, padding `p`.
-    Conv2d {
-        /// Input channels.
-        c_in: usize,
-        /// Output channels (filters).
-        c_out: usize,
-        /// Filter size.
-        f: usize,
-        /// Stride.
-        s: usize,
-        /// Padding.
-        p: usize,
-    },
-    /// Max or average pooling with an `f × f` window and stride `s`, per channel.
-    Pool2d {
+    /// A window of `f` moved with stride `s` over the input padded by `p` along `axis`.
+    Window {
+        /// Which axis.
+        axis: usize,
         /// Window size.
         f: usize,
         /// Stride.
         s: usize,
+        /// Padding on each side.
+        p: usize,
     },
-    /// `C × H × W` to `C·H·W` features.
+    /// The output has `n` along `axis`.
+    Resize {
+        /// Which axis.
+        axis: usize,
+        /// Its new size.
+        n: usize,
+    },
+    /// Keeps the first `keep` axes, reducing over the others (global pooling).
+    Reduce {
+        /// Axes kept.
+        keep: usize,
+    },
+    /// All axes become one.
     Flatten,
-    /// A sequence of layers (a derived network), applied in order.
-    Seq(&'static [LayerInfo]),
+    /// The output is exactly this shape.
+    Output(Shape),
+    /// Rules applied in order: a network used as a layer.
+    Seq(&'static [Rule]),
 }
 
-/// A layer's shape rule and its number of learnable scalars.
-#[derive(Clone, Copy, Debug)]
-pub struct LayerInfo {
-    /// The shape rule.
-    pub rule: Rule,
-    /// Learnable scalars (`n[l]·n[l-1] + n[l]` for a dense layer).
-    pub params: usize,
+const CAP: usize = 8;
+
+/// How a layer maps its input shape to its output shape: up to 8 [`Op`]s, built in `const`
+/// code with the methods below.
+///
+/// ```
+/// use constnn::shape::{Rule, Shape, apply};
+/// // A 1-D convolution over `C × 1 × L` inputs: 4 → 8 channels, window 3, stride 2.
+/// const CONV1D: Rule = Rule::images().channels(4).window(2, 3, 2, 0).resize(0, 8);
+/// assert_eq!(apply(&CONV1D, Shape::image(4, 1, 11)), Ok(Shape::image(8, 1, 5)));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    ops: [Op; CAP],
+    len: usize,
+}
+
+impl Rule {
+    /// The empty rule: any shape to itself (activations, dropout).
+    pub const SAME: Rule = Rule {
+        ops: [Op::Flatten; CAP],
+        len: 0,
+    };
+
+    /// This rule followed by `op`.
+    ///
+    /// # Panics
+    /// At compile time, when the rule already has 8 ops.
+    pub const fn then(mut self, op: Op) -> Rule {
+        assert!(self.len < CAP, "a shape rule has at most 8 ops");
+        self.ops[self.len] = op;
+        self.len += 1;
+        self
+    }
+
+    /// The ops, in order.
+    pub const fn ops(&self) -> &[Op] {
+        self.ops.split_at(self.len).0
+    }
+
+    /// Exactly `input` to exactly `output` (a dense layer).
+    pub const fn map(input: Shape, output: Shape) -> Rule {
+        Rule::SAME.then(Op::Exactly(input)).then(Op::Output(output))
+    }
+
+    /// Accepts images (`C × H × W`); continue with [`channels`](Rule::channels),
+    /// [`window`](Rule::window), … .
+    pub const fn images() -> Rule {
+        Rule::SAME.then(Op::Rank(3))
+    }
+
+    /// … whose axis 0 (channels) is `c`.
+    pub const fn channels(self, c: usize) -> Rule {
+        self.then(Op::Axis { axis: 0, n: c })
+    }
+
+    /// … with a window `f`, stride `s`, padding `p` along `axis`.
+    pub const fn window(self, axis: usize, f: usize, s: usize, p: usize) -> Rule {
+        self.then(Op::Window { axis, f, s, p })
+    }
+
+    /// … with the same window along the height and the width (axes 1 and 2).
+    pub const fn window2d(self, f: usize, s: usize, p: usize) -> Rule {
+        self.window(1, f, s, p).window(2, f, s, p)
+    }
+
+    /// … then `n` along `axis`.
+    pub const fn resize(self, axis: usize, n: usize) -> Rule {
+        self.then(Op::Resize { axis, n })
+    }
+
+    /// … then keep the first `keep` axes.
+    pub const fn reduce(self, keep: usize) -> Rule {
+        self.then(Op::Reduce { keep })
+    }
+
+    /// Any shape to one axis of all its values.
+    pub const fn flatten() -> Rule {
+        Rule::SAME.then(Op::Flatten)
+    }
+
+    /// The rules of a network's layers, in order.
+    pub const fn seq(rules: &'static [Rule]) -> Rule {
+        Rule::SAME.then(Op::Seq(rules))
+    }
+
+    /// The only input this rule accepts, when its first op fixes it (how a network whose first
+    /// layer is dense knows its input).
+    pub const fn fixed_input(&self) -> Option<Shape> {
+        match self.ops() {
+            [Op::Exactly(s), ..] => Some(*s),
+            [Op::Seq(rules), ..] if !rules.is_empty() => rules[0].fixed_input(),
+            _ => None,
+        }
+    }
 }
 
 /// Why a layer refuses an input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Refusal {
+    /// It takes inputs of this rank only.
+    Rank(usize),
     /// It takes exactly this shape.
-    Expected(Shape),
-    /// It takes images (rank 3) only.
-    NotAnImage,
-    /// It takes images with this many channels.
-    Channels(usize),
-    /// Its `f × f` window (with padding `p`) is larger than the input.
-    WindowTooLarge {
+    Exactly(Shape),
+    /// It takes `n` along `axis`.
+    Axis {
+        /// The axis.
+        axis: usize,
+        /// The size it takes.
+        n: usize,
+    },
+    /// Its window `f` (padding `p`) is larger than the input along `axis`, or `s = 0`.
+    Window {
+        /// The axis.
+        axis: usize,
         /// Window size.
         f: usize,
+        /// Stride.
+        s: usize,
         /// Padding.
         p: usize,
     },
-    /// A stride of 0.
-    ZeroStride,
+    /// A size along `axis` is beyond [`MAX_DIM`], which window layers compute in types.
+    DimRange {
+        /// The axis.
+        axis: usize,
+    },
+    /// The flattened width is beyond [`MAX_FEATURES`], which `Flatten` computes in types.
+    FeatureRange,
+    /// Nothing left to reduce: the input has `keep` axes or fewer.
+    Reduce {
+        /// Axes kept.
+        keep: usize,
+    },
 }
 
-/// A refusal, the input it refused, and where (inside nested sequences).
+/// A refusal, the input it refused, and where (the index inside nested sequences).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Mismatch {
-    /// Index of the refusing layer inside nested sequences (0 for a plain layer).
+    /// Index of the refusing layer inside a `Seq` (0 for a plain layer).
     pub layer: usize,
     /// Why.
     pub refusal: Refusal,
-    /// The input it was given.
+    /// The input the refusing layer was given.
     pub found: Shape,
-}
-
-const fn refuse(refusal: Refusal, found: Shape) -> Result<Shape, Mismatch> {
-    Err(Mismatch {
-        layer: 0,
-        refusal,
-        found,
-    })
 }
 
 /// `⌊(n + 2p − f)/s⌋ + 1`, the output size of a window `f` with stride `s`, padding `p`
@@ -103,227 +222,127 @@ pub const fn window_out(n: usize, f: usize, s: usize, p: usize) -> usize {
     (n + 2 * p - f) / s + 1
 }
 
-/// Checks an image input for a window layer and returns `(H_out, W_out)`.
-const fn window(x: Shape, f: usize, s: usize, p: usize) -> Result<[usize; 2], Refusal> {
-    if x.rank != 3 {
-        return Err(Refusal::NotAnImage);
-    }
-    if s == 0 {
-        return Err(Refusal::ZeroStride);
-    }
-    if f == 0 || f > x.dims[1] + 2 * p || f > x.dims[2] + 2 * p {
-        return Err(Refusal::WindowTooLarge { f, p });
-    }
-    Ok([
-        window_out(x.dims[1], f, s, p),
-        window_out(x.dims[2], f, s, p),
-    ])
-}
-
-/// Output shape of `rule` on input `x`, or why it refuses `x`.
-pub const fn apply(rule: &Rule, x: Shape) -> Result<Shape, Mismatch> {
-    match *rule {
-        Rule::Same => Ok(x),
-        Rule::Map { input, output } => {
-            if input.same(&x) {
-                Ok(output)
-            } else {
-                refuse(Refusal::Expected(input), x)
-            }
+/// One op on `x` ([`Op::Seq`] excluded): the new shape, or why `x` is refused.
+const fn step(op: &Op, x: Shape) -> Result<Shape, Refusal> {
+    let mut y = x;
+    match *op {
+        Op::Rank(r) if x.rank != r => return Err(Refusal::Rank(r)),
+        Op::Exactly(s) if !x.same(&s) => return Err(Refusal::Exactly(s)),
+        Op::Axis { axis, n } if axis >= x.rank || x.dims[axis] != n => {
+            return Err(Refusal::Axis { axis, n });
         }
-        Rule::Conv2d {
-            c_in,
-            c_out,
-            f,
-            s,
-            p,
-        } => match window(x, f, s, p) {
-            Err(r) => refuse(r, x),
-            Ok(_) if x.dims[0] != c_in => refuse(Refusal::Channels(c_in), x),
-            Ok([h, w]) => Ok(Shape::image(c_out, h, w)),
-        },
-        Rule::Pool2d { f, s } => match window(x, f, s, 0) {
-            Err(r) => refuse(r, x),
-            Ok([h, w]) => Ok(Shape::image(x.dims[0], h, w)),
-        },
-        Rule::Flatten => Ok(Shape::flat(x.numel())),
-        Rule::Seq(layers) => {
-            let mut k = 0;
-            let mut cur = x;
-            while k < layers.len() {
-                cur = match apply(&layers[k].rule, cur) {
-                    Ok(s) => s,
-                    Err(mut e) => {
-                        e.layer = k;
-                        return Err(e);
-                    }
-                };
+        Op::Window { axis, f, s, p } => {
+            if axis >= x.rank || s == 0 || f == 0 || f > x.dims[axis] + 2 * p {
+                return Err(Refusal::Window { axis, f, s, p });
+            }
+            if x.dims[axis] > MAX_DIM || f > MAX_DIM || s > MAX_DIM || p > MAX_DIM {
+                return Err(Refusal::DimRange { axis });
+            }
+            y.dims[axis] = window_out(x.dims[axis], f, s, p);
+        }
+        Op::Resize { axis, n } if axis < x.rank => y.dims[axis] = n,
+        Op::Reduce { keep } => {
+            if x.rank <= keep || keep == 0 {
+                return Err(Refusal::Reduce { keep });
+            }
+            let mut k = keep;
+            while k < 4 {
+                y.dims[k] = 1;
                 k += 1;
             }
-            Ok(cur)
+            y.rank = keep;
         }
+        Op::Flatten => {
+            let mut k = 0;
+            while k < x.rank {
+                if x.dims[k] > MAX_DIM {
+                    return Err(Refusal::DimRange { axis: k });
+                }
+                k += 1;
+            }
+            if x.numel() > MAX_FEATURES {
+                return Err(Refusal::FeatureRange);
+            }
+            y = Shape::flat(x.numel());
+        }
+        Op::Output(s) => y = s,
+        _ => {}
     }
+    Ok(y)
 }
 
-/// The output of `rule` on `x`, or when it refuses `x` the most plausible output (the
-/// declared one, or `x`), so checks further down a network report only the first mismatch.
-pub const fn apply_lenient(rule: &Rule, x: Shape) -> Shape {
-    match apply(rule, x) {
-        Ok(s) => s,
-        Err(_) => match *rule {
-            Rule::Map { output, .. } => output,
-            Rule::Conv2d { c_out, .. } if x.rank == 3 => Shape::image(c_out, 1, 1),
-            _ => x,
-        },
-    }
-}
-
-/// The only input `rule` accepts, when that is fixed (the first layer of a network usually
-/// tells the network's input this way).
-pub const fn fixed_input(rule: &Rule) -> Option<Shape> {
-    match *rule {
-        Rule::Map { input, .. } => Some(input),
-        Rule::Seq(layers) if !layers.is_empty() => fixed_input(&layers[0].rule),
-        _ => None,
-    }
-}
-
-/// Sum of the parameter counts of `layers`.
-pub const fn total_params(layers: &[LayerInfo]) -> usize {
-    let (mut k, mut n) = (0, 0);
-    while k < layers.len() {
-        n += layers[k].params;
+/// The output shape of `rule` on input `x`, or the first refusal.
+pub const fn apply(rule: &Rule, x: Shape) -> Result<Shape, Mismatch> {
+    let ops = rule.ops();
+    let (mut k, mut cur) = (0, x);
+    while k < ops.len() {
+        cur = match &ops[k] {
+            Op::Seq(rules) => {
+                let mut i = 0;
+                while i < rules.len() {
+                    cur = match apply(&rules[i], cur) {
+                        Ok(s) => s,
+                        Err(mut e) => {
+                            e.layer = i;
+                            return Err(e);
+                        }
+                    };
+                    i += 1;
+                }
+                cur
+            }
+            op => match step(op, cur) {
+                Ok(s) => s,
+                Err(refusal) => {
+                    return Err(Mismatch {
+                        layer: 0,
+                        refusal,
+                        found: x,
+                    });
+                }
+            },
+        };
         k += 1;
     }
-    n
+    Ok(cur)
 }
 
-/// The input shape of layer `k` of a network with input `input`.
-pub const fn input_of(layers: &[LayerInfo], input: Shape, k: usize) -> Shape {
-    let (mut i, mut cur) = (0, input);
-    while i < k {
-        cur = apply_lenient(&layers[i].rule, cur);
-        i += 1;
+/// The output of `rule` on `x` when it accepts `x`; otherwise the output it *declares*, so
+/// that the checks further down a network report only mismatches of their own: a wrong
+/// exact input or axis size is taken as the declared one and the rule goes on. `None` when
+/// the output cannot be told (a wrong rank, a window that does not fit, a size out of range):
+/// the layers after it are not checked.
+pub const fn apply_lenient(rule: &Rule, x: Shape) -> Option<Shape> {
+    let ops = rule.ops();
+    let (mut k, mut cur) = (0, x);
+    while k < ops.len() {
+        cur = match &ops[k] {
+            Op::Seq(rules) => {
+                let mut i = 0;
+                while i < rules.len() {
+                    cur = match apply_lenient(&rules[i], cur) {
+                        Some(s) => s,
+                        None => return None,
+                    };
+                    i += 1;
+                }
+                cur
+            }
+            op => match step(op, cur) {
+                Ok(s) => s,
+                Err(Refusal::Exactly(s)) => s,
+                Err(Refusal::Axis { axis, n }) if axis < cur.rank => {
+                    cur.dims[axis] = n;
+                    cur
+                }
+                Err(_) => return None,
+            },
+        };
+        k += 1;
     }
-    cur
+    Some(cur)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DENSE_4_3: LayerInfo = LayerInfo {
-        rule: Rule::Map {
-            input: Shape::flat(4),
-            output: Shape::flat(3),
-        },
-        params: 15,
-    };
-    const RELU: LayerInfo = LayerInfo {
-        rule: Rule::Same,
-        params: 0,
-    };
-    const DENSE_2_1: LayerInfo = LayerInfo {
-        rule: Rule::Map {
-            input: Shape::flat(2),
-            output: Shape::flat(1),
-        },
-        params: 3,
-    };
-
-    #[test]
-    fn sequences_propagate_shapes() {
-        const NET: Rule = Rule::Seq(&[DENSE_4_3, RELU]);
-        assert_eq!(apply(&NET, Shape::flat(4)).unwrap(), Shape::flat(3));
-        assert_eq!(fixed_input(&NET), Some(Shape::flat(4)));
-    }
-
-    #[test]
-    fn first_refusal_is_reported_with_its_index() {
-        const NET: Rule = Rule::Seq(&[DENSE_4_3, RELU, DENSE_2_1]);
-        let e = apply(&NET, Shape::flat(4)).unwrap_err();
-        assert_eq!(
-            (e.layer, e.refusal, e.found),
-            (2, Refusal::Expected(Shape::flat(2)), Shape::flat(3))
-        );
-    }
-
-    #[test]
-    fn lenient_application_continues_with_the_declared_output() {
-        let layers = [DENSE_4_3, DENSE_2_1, RELU];
-        assert_eq!(input_of(&layers, Shape::flat(4), 2), Shape::flat(1));
-        assert_eq!(total_params(&layers), 18);
-    }
-
-    #[test]
-    fn lenet_shapes_follow_the_formula() {
-        // 1×28×28 --conv 6@5×5 pad 2--> 6×28×28 --pool 2--> 6×14×14 --conv 16@5×5--> 16×10×10
-        // --pool 2--> 16×5×5 --flatten--> 400.
-        let c1 = Rule::Conv2d {
-            c_in: 1,
-            c_out: 6,
-            f: 5,
-            s: 1,
-            p: 2,
-        };
-        let p = Rule::Pool2d { f: 2, s: 2 };
-        let c2 = Rule::Conv2d {
-            c_in: 6,
-            c_out: 16,
-            f: 5,
-            s: 1,
-            p: 0,
-        };
-        let mut x = Shape::image(1, 28, 28);
-        for (rule, want) in [
-            (c1, Shape::image(6, 28, 28)),
-            (p, Shape::image(6, 14, 14)),
-            (c2, Shape::image(16, 10, 10)),
-            (p, Shape::image(16, 5, 5)),
-            (Rule::Flatten, Shape::flat(400)),
-        ] {
-            x = apply(&rule, x).unwrap();
-            assert_eq!(x, want);
-        }
-        // Stride 2, padding 1 on 7×7 with f = 3: ⌊(7 + 2 − 3)/2⌋ + 1 = 4.
-        let s2 = Rule::Conv2d {
-            c_in: 2,
-            c_out: 1,
-            f: 3,
-            s: 2,
-            p: 1,
-        };
-        assert_eq!(
-            apply(&s2, Shape::image(2, 7, 7)).unwrap(),
-            Shape::image(1, 4, 4)
-        );
-    }
-
-    #[test]
-    fn window_layers_refuse_what_they_cannot_take() {
-        let c = Rule::Conv2d {
-            c_in: 6,
-            c_out: 16,
-            f: 5,
-            s: 1,
-            p: 0,
-        };
-        assert_eq!(
-            apply(&c, Shape::image(8, 14, 14)).unwrap_err().refusal,
-            Refusal::Channels(6)
-        );
-        assert_eq!(
-            apply(&c, Shape::image(6, 4, 4)).unwrap_err().refusal,
-            Refusal::WindowTooLarge { f: 5, p: 0 }
-        );
-        assert_eq!(
-            apply(&c, Shape::flat(400)).unwrap_err().refusal,
-            Refusal::NotAnImage
-        );
-        let p = Rule::Pool2d { f: 2, s: 0 };
-        assert_eq!(
-            apply(&p, Shape::image(1, 4, 4)).unwrap_err().refusal,
-            Refusal::ZeroStride
-        );
-    }
-}
+#[path = "rule_tests.rs"]
+mod tests;

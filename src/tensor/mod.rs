@@ -14,11 +14,13 @@ mod batch;
 mod images;
 pub mod init;
 mod matrix;
+pub mod typed;
 
 pub use batch::Batch;
 pub use images::Images;
 pub use init::Init;
 pub use matrix::{Matrix, Vector};
+pub use typed::{Is, TensorOf};
 
 use crate::Scalar;
 

@@ -1,22 +1,23 @@
-//! Evaluating a trained network: cost and accuracy on a data set, and predicted classes, in
-//! [`Eval`] mode and in chunks so a 10 000-image test set does not need one huge buffer.
+//! Evaluating a trained network: cost and accuracy on a data set, and predicted classes,
+//! through [`Layer::infer`] (so through `&net`) and in chunks so a 10 000-image test set does
+//! not need one huge buffer.
 
 use super::{Classify, Evaluation};
 use crate::Scalar;
-use crate::layer::{Eval, Layer};
+use crate::layer::Layer;
 use crate::loss::Loss;
 use crate::tensor::Tensor;
 
-/// Cost and accuracy of `net` on `(x, y)` in [`Eval`] mode, `batch` samples at a time.
+/// Cost and accuracy of `net` on `(x, y)` by inference, `batch` samples at a time.
 ///
 /// # Panics
 /// When `x` and `y` have different batch sizes.
-pub fn evaluate<T, X, Y, N, L>(net: &mut N, loss: &L, x: &X, y: &Y, batch: usize) -> Evaluation
+pub fn evaluate<T, X, Y, N, L>(net: &N, loss: &L, x: &X, y: &Y, batch: usize) -> Evaluation
 where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Y>,
+    N: Layer<X, Output = Y>,
     L: Loss<Y>,
 {
     let m = x.batch_size();
@@ -37,7 +38,7 @@ where
     for chunk in idx.chunks(batch.max(1)) {
         x.gather_into(chunk, &mut xb);
         y.gather_into(chunk, &mut yb);
-        net.forward::<Eval>(&xb, &mut out, &mut cache);
+        net.infer(&xb, &mut out, &mut cache);
         total += loss.cost(&out, &yb).as_f64() * chunk.len() as f64;
         let (c, n) = loss.count_correct(&out, &yb);
         (correct, counted) = (correct + c, counted + n);
@@ -49,20 +50,20 @@ where
     }
 }
 
-/// The predicted class of every sample of `x` ([`Eval`] mode, `batch` samples at a time).
-pub fn predict_classes<T, X, Y, N>(net: &mut N, x: &X, batch: usize) -> Vec<usize>
+/// The predicted class of every sample of `x` (by inference, `batch` samples at a time).
+pub fn predict_classes<T, X, Y, N>(net: &N, x: &X, batch: usize) -> Vec<usize>
 where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Y>,
+    N: Layer<X, Output = Y>,
 {
     let (mut xb, mut out, mut cache) = (X::default(), Y::default(), N::Cache::default());
     let idx: Vec<usize> = (0..x.batch_size()).collect();
     let mut classes = Vec::with_capacity(idx.len());
     for chunk in idx.chunks(batch.max(1)) {
         x.gather_into(chunk, &mut xb);
-        net.forward::<Eval>(&xb, &mut out, &mut cache);
+        net.infer(&xb, &mut out, &mut cache);
         classes.extend(out.predicted_classes());
     }
     classes

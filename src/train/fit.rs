@@ -1,6 +1,6 @@
 //! The mini-batch training loop (course 2, week 2).
 //!
-//! For each epoch: shuffle, then for each mini-batch `X{t}, Y{t}`: forward in [`Train`] mode,
+//! For each epoch: shuffle, then for each mini-batch `X{t}, Y{t}`: a training forward,
 //! the cost `J{t}` and `dZ[L]`, backward, one optimizer step. Buffers for the batch, the
 //! output, the cache and the gradient are created once and reused. A non-finite cost stops
 //! training with [`Error::Diverged`] naming the epoch and step. A progress bar (indicatif)
@@ -13,7 +13,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 pub use super::config::FitConfig;
 use super::{Classify, History, MiniBatches, evaluate};
 use crate::checkpoint::{Progress, load_training, save_training};
-use crate::layer::{Layer, Params, Train};
+use crate::layer::{Layer, Params};
 use crate::loss::Loss;
 use crate::optim::Optimizer;
 use crate::tensor::Tensor;
@@ -78,7 +78,7 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Y> + Params<T> + Send,
+    N: Layer<X, Output = Y> + Params<T> + Send,
     L: Loss<Y> + Sync,
     O: Optimizer<T> + Send,
 {
@@ -101,7 +101,7 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Y> + Params<T>,
+    N: Layer<X, Output = Y> + Params<T>,
     L: Loss<Y>,
     O: Optimizer<T>,
 {
@@ -150,7 +150,7 @@ where
             }
             x.gather_into(idx, &mut xb);
             y.gather_into(idx, &mut yb);
-            net.forward::<Train>(&xb, &mut out, &mut cache);
+            net.forward(&xb, &mut out, &mut cache);
             let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64()
                 + cfg.regularization.cost(net, idx.len());
             if !cost.is_finite() {

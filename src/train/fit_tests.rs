@@ -166,13 +166,13 @@ fn evaluation_in_chunks_equals_one_pass() {
     use crate::train::predict_classes;
     let x = Batch::<2, f64>::from_fn(7, |i, j| (i + j) as f64 - 3.0);
     let y = Batch::<1, f64>::from_fn(7, |_, j| f64::from(u8::from(j % 2 == 0)));
-    let mut net = Dense::<2, 1, f64>::from_params(
+    let net = Dense::<2, 1, f64>::from_params(
         crate::tensor::Matrix::from_rows([[0.5, -0.25]]),
         crate::tensor::Vector::from_rows([[0.1]]),
     );
-    let whole = evaluate(&mut net, &BinaryCrossEntropy, &x, &y, 100);
-    let chunked = evaluate(&mut net, &BinaryCrossEntropy, &x, &y, 3);
+    let whole = evaluate(&net, &BinaryCrossEntropy, &x, &y, 100);
+    let chunked = evaluate(&net, &BinaryCrossEntropy, &x, &y, 3);
     assert!((whole.cost - chunked.cost).abs() < 1e-12);
     assert_eq!(whole.accuracy, chunked.accuracy);
-    assert_eq!(predict_classes(&mut net, &x, 2).len(), 7);
+    assert_eq!(predict_classes(&net, &x, 2).len(), 7);
 }

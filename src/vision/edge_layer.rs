@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn layer_output_equals_cross_correlation_with_same_padding() {
         let filters = EDGE_FILTERS.map(|(_, k)| k);
-        let mut conv: Conv2d<1, 6, 3, 1, 1> = edge_layer(&filters);
+        let conv: Conv2d<1, 6, 3, 1, 1> = edge_layer(&filters);
         let x = random_batch::<8, 9>(3, 1);
         let z: Images<6, 8, 9> = conv.predict(&x);
         assert!(max_rel_diff(&filters, &x, &z, 1, 1) < 1e-6);
@@ -88,7 +88,7 @@ mod tests {
     #[test]
     fn layer_output_equals_cross_correlation_with_stride_two_and_no_padding() {
         let filters = EDGE_FILTERS.map(|(_, k)| k);
-        let mut conv: Conv2d<1, 6, 3, 2, 0> = edge_layer(&filters);
+        let conv: Conv2d<1, 6, 3, 2, 0> = edge_layer(&filters);
         let x = random_batch::<9, 8>(2, 2);
         // ⌊(9 − 3)/2⌋ + 1 = 4, ⌊(8 − 3)/2⌋ + 1 = 3
         let z: Images<6, 4, 3> = conv.predict(&x);
@@ -97,7 +97,7 @@ mod tests {
 
     #[test]
     fn the_layer_finds_the_notes_vertical_edge() {
-        let mut conv: Conv2d<1, 1, 3> = edge_layer(&[VERTICAL]);
+        let conv: Conv2d<1, 1, 3> = edge_layer(&[VERTICAL]);
         let image = Gray::from_fn(6, 6, |_, x| if x < 3 { 10.0 } else { 0.0 });
         let z: Images<1, 4, 4> = conv.predict(&image.to_images::<6, 6>());
         let edges = Gray::from_images(&z, 0, 0);

@@ -1,5 +1,5 @@
 // The same MLP 784 → 128 (tanh) → 10 in f64 (the element type used for gradient checks),
-// trained one step with explicit buffers: forward::<Train>, loss gradient, backward, SGD.
+// trained one step with explicit buffers: forward, loss gradient, backward, SGD.
 use constnn::prelude::*;
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -18,9 +18,9 @@ fn main() {
             Batch::<128, f64>::default(), // 128 × m
             Batch::<10, f64>::default(),  // 10 × m
         );
-        d1.forward::<Train>(&x, &mut z1, &mut ());
-        g1.forward::<Train>(&z1, &mut a1, &mut ());
-        d2.forward::<Train>(&a1, &mut z2, &mut ());
+        d1.forward(&x, &mut z1, &mut ());
+        g1.forward(&z1, &mut a1, &mut ());
+        d2.forward(&a1, &mut z2, &mut ());
 
         let mut dz2 = Batch::<10, f64>::default(); // 10 × m
         let j = SoftmaxCrossEntropy.cost_and_grad(&z2, &y, &mut dz2);
