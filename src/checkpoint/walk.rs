@@ -5,24 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::layer::{Buffer, BufferRef, Param, ParamRef, ParamShape, Visitor, VisitorRef};
+use crate::layer::{Buffer, BufferRef, Param, ParamRef, ParamShape, Scope, Visitor, VisitorRef};
 use crate::{Error, Result};
-
-/// The enclosing fields of the tensor being visited.
-#[derive(Default)]
-struct Scope(Vec<&'static str>);
-
-impl Scope {
-    fn name(&self, local: &str) -> String {
-        let mut name = String::new();
-        for s in &self.0 {
-            name.push_str(s);
-            name.push('.');
-        }
-        name.push_str(local);
-        name
-    }
-}
 
 /// Maps every tensor of a read-only walk through `make(full name, shape, values)`, and
 /// checks that names are unique and shapes agree with the slices.
@@ -67,7 +51,7 @@ impl<X, F> Lister<X, F> {
     where
         F: FnMut(String, ParamShape, &[T]) -> X,
     {
-        let name = self.scope.name(local);
+        let name = self.scope.dotted(local);
         if self.problem.is_some() {
             return;
         }
@@ -92,10 +76,10 @@ impl<T, X, F: FnMut(String, ParamShape, &[T]) -> X> VisitorRef<T> for Lister<X, 
         self.add(b.name, b.shape, b.value);
     }
     fn enter(&mut self, scope: &'static str) {
-        self.scope.0.push(scope);
+        self.scope.enter(scope);
     }
     fn leave(&mut self) {
-        let _ = self.scope.0.pop();
+        self.scope.leave();
     }
 }
 
@@ -119,7 +103,7 @@ impl<T: Copy> Writer<T> {
     }
 
     fn put(&mut self, local: &str, dst: &mut [T]) {
-        let name = self.scope.name(local);
+        let name = self.scope.dotted(local);
         // Always found when `visit` and `visit_ref` report the same tensors (checked by
         // `is_done` in debug builds); skipping keeps a buggy layer from panicking here.
         if let Some(src) = self.values.remove(&name)
@@ -138,9 +122,9 @@ impl<T: Copy> Visitor<T> for Writer<T> {
         self.put(b.name, b.value);
     }
     fn enter(&mut self, scope: &'static str) {
-        self.scope.0.push(scope);
+        self.scope.enter(scope);
     }
     fn leave(&mut self) {
-        let _ = self.scope.0.pop();
+        self.scope.leave();
     }
 }

@@ -67,6 +67,7 @@ pub use conv2d::{Conv2d, ConvCache};
 pub use dense::Dense;
 pub use dropout::Dropout;
 pub use flatten::Flatten;
+pub(crate) use names::path_has_prefix;
 pub use names::{Scope, layer_names, param_paths};
 pub use network::{Build, Network, Step, Summary, SummaryRow, type_text};
 pub use params::{

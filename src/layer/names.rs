@@ -21,6 +21,11 @@ impl Scope {
         let _ = self.0.pop();
     }
 
+    /// Back to the top level (after a walk cut short).
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
     /// The enclosing fields, outermost first.
     pub fn fields(&self) -> &[&'static str] {
         &self.0
@@ -40,9 +45,14 @@ impl Scope {
     /// Whether the path of tensor `local` here starts with `prefix` (a layer path such as
     /// `["base", "c1"]`, or a full tensor path).
     pub fn has_prefix(&self, local: &str, prefix: &[String]) -> bool {
-        let path = self.0.iter().copied().chain(core::iter::once(local));
-        prefix.len() <= self.0.len() + 1 && prefix.iter().zip(path).all(|(a, b)| a == b)
+        path_has_prefix(&self.0, local, prefix)
     }
+}
+
+/// Whether the path `fields` + `local` of a tensor starts with `prefix`.
+pub(crate) fn path_has_prefix(fields: &[&str], local: &str, prefix: &[String]) -> bool {
+    let path = fields.iter().copied().chain(core::iter::once(local));
+    prefix.len() <= fields.len() + 1 && prefix.iter().zip(path).all(|(a, b)| a == b)
 }
 
 /// The path of every parameter of `model` (not its buffers), in visiting order.

@@ -9,8 +9,6 @@ use core::fmt;
 
 use rand::rngs::StdRng;
 
-#[cfg(test)]
-use super::{ParamRef, VisitorRef};
 use crate::shape::Shape;
 use crate::tensor::Init;
 
@@ -201,20 +199,10 @@ mod tests {
 
     #[test]
     fn params_are_named_by_field() {
-        let mut names = Vec::new();
-        struct Names<'a>(&'a mut Vec<String>, Vec<&'static str>);
-        impl VisitorRef<f32> for Names<'_> {
-            fn param(&mut self, p: ParamRef<'_, f32>) {
-                self.0.push(format!("{}.{}", self.1.join("."), p.name));
-            }
-            fn enter(&mut self, s: &'static str) {
-                self.1.push(s);
-            }
-            fn leave(&mut self) {
-                self.1.pop();
-            }
-        }
-        mlp::<f32>(1).visit_ref(&mut Names(&mut names, Vec::new()));
+        let names: Vec<String> = crate::layer::param_paths(&mlp::<f32>(1))
+            .iter()
+            .map(|p| p.join("."))
+            .collect();
         assert_eq!(
             names,
             [

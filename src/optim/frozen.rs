@@ -36,7 +36,9 @@
 use core::cell::RefCell;
 
 use super::{Optimizer, Snapshot};
-use crate::layer::{Buffer, BufferRef, Param, ParamCount, ParamRef, Params, Visitor, VisitorRef};
+use crate::layer::{
+    Buffer, BufferRef, Param, ParamCount, ParamRef, Params, Scope, Visitor, VisitorRef,
+};
 use crate::{Error, Result, Scalar};
 
 /// Which layers a [`Frozen`] optimizer skips.
@@ -54,7 +56,7 @@ pub struct Frozen<O> {
     inner: O,
     rule: Rule,
     /// The field path during a walk, kept between steps so a step does not allocate.
-    scope: Vec<&'static str>,
+    scope: Scope,
 }
 
 impl<O> Frozen<O> {
@@ -84,7 +86,7 @@ impl<O> Frozen<O> {
         Self {
             inner,
             rule,
-            scope: Vec::new(),
+            scope: Scope::default(),
         }
     }
 
@@ -106,7 +108,7 @@ fn resolve<T>(model: &dyn Params<T>, names: &[&str]) -> Result<Vec<Vec<String>>>
         .iter()
         .map(|name| {
             let prefix: Vec<String> = name.split('.').map(str::to_string).collect();
-            if paths.iter().any(|p| starts_with(p, &prefix)) {
+            if paths.iter().any(|p| p.starts_with(&prefix)) {
                 Ok(prefix)
             } else {
                 Err(Error::UnknownLayer {
@@ -118,22 +120,13 @@ fn resolve<T>(model: &dyn Params<T>, names: &[&str]) -> Result<Vec<Vec<String>>>
         .collect()
 }
 
-fn starts_with<S: AsRef<str>>(path: &[S], prefix: &[String]) -> bool {
-    path.len() >= prefix.len() && path.iter().zip(prefix).all(|(a, b)| a.as_ref() == b)
-}
-
 impl Rule {
     /// Whether the parameter at `scope` + `local` is trained.
     fn trains(&self, scope: &[&str], local: &str) -> bool {
         let under = |prefixes: &[Vec<String>]| {
-            prefixes.iter().any(|p| {
-                let n = scope.len();
-                if p.len() <= n {
-                    starts_with(scope, p)
-                } else {
-                    p.len() == n + 1 && starts_with(scope, &p[..n]) && p[n] == local
-                }
-            })
+            prefixes
+                .iter()
+                .any(|p| crate::layer::path_has_prefix(scope, local, p))
         };
         match self {
             Rule::Freeze(p) => !under(p),
@@ -179,14 +172,14 @@ struct View<'a, T> {
     model: &'a mut dyn Params<T>,
     rule: &'a Rule,
     /// In a `RefCell` because `visit_ref` walks through `&self` too.
-    scope: RefCell<Vec<&'static str>>,
+    scope: RefCell<Scope>,
 }
 
 /// Forwards the trained parameters of a walk to `v`.
 struct Filter<'a, V: ?Sized> {
     v: &'a mut V,
     rule: &'a Rule,
-    scope: &'a mut Vec<&'static str>,
+    scope: &'a mut Scope,
 }
 
 impl<T> ParamCount for View<'_, T> {
@@ -214,7 +207,7 @@ impl<T> Params<T> for View<'_, T> {
 
 impl<T> Visitor<T> for Filter<'_, dyn Visitor<T> + '_> {
     fn param(&mut self, p: Param<'_, T>) {
-        if self.rule.trains(self.scope, p.name) {
+        if self.rule.trains(self.scope.fields(), p.name) {
             self.v.param(p);
         }
     }
@@ -222,18 +215,18 @@ impl<T> Visitor<T> for Filter<'_, dyn Visitor<T> + '_> {
         self.v.buffer(b);
     }
     fn enter(&mut self, scope: &'static str) {
-        self.scope.push(scope);
+        self.scope.enter(scope);
         self.v.enter(scope);
     }
     fn leave(&mut self) {
-        let _ = self.scope.pop();
+        self.scope.leave();
         self.v.leave();
     }
 }
 
 impl<T> VisitorRef<T> for Filter<'_, dyn VisitorRef<T> + '_> {
     fn param(&mut self, p: ParamRef<'_, T>) {
-        if self.rule.trains(self.scope, p.name) {
+        if self.rule.trains(self.scope.fields(), p.name) {
             self.v.param(p);
         }
     }
@@ -241,11 +234,11 @@ impl<T> VisitorRef<T> for Filter<'_, dyn VisitorRef<T> + '_> {
         self.v.buffer(b);
     }
     fn enter(&mut self, scope: &'static str) {
-        self.scope.push(scope);
+        self.scope.enter(scope);
         self.v.enter(scope);
     }
     fn leave(&mut self) {
-        let _ = self.scope.pop();
+        self.scope.leave();
         self.v.leave();
     }
 }
