@@ -71,10 +71,15 @@ pub mod vision;
 
 pub use constnn_macros::{Network, Params};
 pub use error::{Error, Result};
+/// Fixed-size arrays whose length is a typenum natural ([`tensor::Sample`]), re-exported so a
+/// program uses the same version as constnn.
+pub use generic_array;
 /// The seeded random generator every initialization and shuffle takes (re-exported from
 /// `rand`, so a program needs no `rand` dependency of its own).
 pub use rand::{SeedableRng, rngs::StdRng};
 pub use scalar::Scalar;
+/// Type-level naturals ([`shape::nat`]), re-exported so a program uses the same version.
+pub use typenum;
 
 /// The names most programs need.
 pub mod prelude {
@@ -82,7 +87,7 @@ pub mod prelude {
     pub use crate::gradcheck;
     pub use crate::layer::{
         AvgPool2d, BatchNorm, BatchNorm2d, Build, Conv2d, Dense, Dropout, Flatten, Layer,
-        MaxPool2d, Network as _, ParamCount, Params,
+        MaxPool2d, Network as _, ParamCount, Params, Predictor,
     };
     pub use crate::loss::{BinaryCrossEntropy, Loss, MeanSquaredError, SoftmaxCrossEntropy};
     pub use crate::optim::{

@@ -226,4 +226,22 @@ fn steady_state_training_steps_do_not_allocate() {
         .flatten()
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // One-sample inference through a `Predictor` (a shared `&LeNet5`), from this thread:
+    // after the first sample, nothing is allocated.
+    let net = LeNet5::new(5);
+    let mut p = Predictor::<_, Images<1, 28, 28>>::new(&net);
+    let mut pixels = constnn::generic_array::GenericArray::default();
+    pixels
+        .iter_mut()
+        .enumerate()
+        .for_each(|(i, v)| *v = (i % 7) as f32 / 7.0);
+    let first = p.sample(&pixels);
+    let (n, last) = count(|| {
+        (0..20)
+            .map(|_| p.sample(std::hint::black_box(&pixels)))
+            .last()
+    });
+    assert_eq!(n, 0, "allocations over 20 one-sample inferences");
+    assert_eq!(last, Some(first));
 }

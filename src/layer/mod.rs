@@ -58,6 +58,7 @@ mod names;
 mod network;
 mod params;
 mod pool2d;
+mod predictor;
 
 pub use batch_norm::{BatchNorm, BatchNormCache};
 pub use batch_norm2d::{BatchNorm2d, BatchNorm2dCache};
@@ -75,6 +76,7 @@ pub use params::{
     Visitor, VisitorRef,
 };
 pub use pool2d::{AvgPool2d, MaxPool2d};
+pub use predictor::Predictor;
 
 /// `#[derive(Params)]`: see [`Params`](trait@Params).
 pub use constnn_macros::Params;

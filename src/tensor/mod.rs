@@ -14,12 +14,14 @@ mod batch;
 mod images;
 pub mod init;
 mod matrix;
+mod sample;
 pub mod typed;
 
 pub use batch::Batch;
 pub use images::Images;
 pub use init::Init;
 pub use matrix::{Matrix, Vector};
+pub use sample::Sample;
 pub use typed::{Is, TensorOf};
 
 use crate::Scalar;
