@@ -84,7 +84,14 @@ fn tail(s: &[f32], off: usize) -> &[f32] {
 }
 
 /// The `nn` body on one share: `A(i, p)` at `a[i·rs + p·cs]`, `B` `k × n` row-major.
-fn nn_part(isa: Isa, ab: (f32, f32), (a, rs, cs): Strided, (b, ldb): Ld, part: Part, c: Out) {
+fn nn_part(
+    (isa, dot): (Isa, bool),
+    ab: (f32, f32),
+    (a, rs, cs): Strided,
+    (b, ldb): Ld,
+    part: Part,
+    c: Out,
+) {
     let mut c = c;
     let (a, b) = (
         (tail(a, part.i0 * rs + part.p0 * cs), rs, cs),
@@ -93,10 +100,10 @@ fn nn_part(isa: Isa, ab: (f32, f32), (a, rs, cs): Strided, (b, ldb): Ld, part: P
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { simd::nn_avx512(part.d, ab, a, b, &mut c) },
+        Isa::Avx512 => unsafe { simd::nn_avx512(dot, part.d, ab, a, b, &mut c) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { simd::nn_avx2(part.d, ab, a, b, &mut c) },
+        Isa::Avx2 => unsafe { simd::nn_avx2(dot, part.d, ab, a, b, &mut c) },
         _ => unreachable!("the scalar path runs the reference"),
     }
 }
@@ -119,13 +126,41 @@ pub fn nn_split(
     beta: f32,
     c: &mut [f32],
 ) {
+    nn_run((isa, true), split, d, (alpha, beta), (a, b), c)
+}
+
+/// [`nn_with`] as it ran before the small-batch path: the columns that no register tile
+/// covers (all of them for `n` < 16) one row and one value at a time. Kept as the benches'
+/// baseline.
+#[doc(hidden)]
+pub fn nn_previous_with(
+    isa: Isa,
+    d: Dims,
+    alpha: f32,
+    a: &[f32],
+    b: &[f32],
+    beta: f32,
+    c: &mut [f32],
+) {
+    nn_run((isa, false), choose(Op::Nn, d), d, (alpha, beta), (a, b), c)
+}
+
+/// [`nn_split`] with the edge path chosen (`dot`: [`super::dot`], else one value at a time).
+fn nn_run(
+    (isa, dot): (Isa, bool),
+    split: Split,
+    d: Dims,
+    (alpha, beta): (f32, f32),
+    (a, b): (&[f32], &[f32]),
+    c: &mut [f32],
+) {
     check_lens(d, a, b, c);
     let isa = usable(isa);
     if isa == Isa::Scalar {
         return nn_reference(d, alpha, a, b, beta, c);
     }
     split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
-        nn_part(isa, (alpha, beta), (a, d.k, 1), (b, d.n), part, c)
+        nn_part((isa, dot), (alpha, beta), (a, d.k, 1), (b, d.n), part, c)
     });
 }
 
@@ -153,7 +188,7 @@ pub fn tn_split(
     }
     // A(i, p) = a[i + p·m]: the nn body with strides (1, m).
     split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
-        nn_part(isa, (alpha, beta), (a, 1, d.m), (b, d.n), part, c)
+        nn_part((isa, true), (alpha, beta), (a, 1, d.m), (b, d.n), part, c)
     });
 }
 
