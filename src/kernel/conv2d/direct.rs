@@ -192,25 +192,23 @@ fn store_plane<V: Lanes, const OC: usize, const NV: usize>(
     q0: usize,
 ) {
     let (n, plane, row) = (g.n(), g.per_out_channel(), g.w * g.m);
-    let mut tmp = [[V::E::ZERO; 16 * 8]; OC];
-    for (acc_i, tmp_i) in acc.iter().zip(tmp.iter_mut()) {
+    let mut tmp = [V::E::ZERO; 16];
+    assert!(V::N <= 16);
+    for (i, acc_i) in acc.iter().enumerate() {
         for (j, a) in acc_i.iter().enumerate() {
-            // SAFETY: `tmp_i` holds 128 ≥ NV·N values (`forward_rows` keeps NV·N ≤ 128).
-            unsafe { a.store(tmp_i.as_mut_ptr().add(j * V::N)) }
-        }
-    }
-    let end = q0 + NV * V::N;
-    let mut q = q0;
-    while q < end {
-        let (oy, x) = (q / row, q % row);
-        let next = (oy + 1) * row;
-        if x < n {
-            let len = (n - x).min(end - q);
-            for (i, tmp_i) in tmp.iter().enumerate() {
-                y[i * plane + oy * n + x..][..len].copy_from_slice(&tmp_i[q - q0..][..len]);
+            // SAFETY: `tmp` holds 16 ≥ N values.
+            unsafe { a.store(tmp.as_mut_ptr()) };
+            let (start, end) = (q0 + j * V::N, q0 + (j + 1) * V::N);
+            let mut q = start;
+            while q < end {
+                let (oy, x) = (q / row, q % row);
+                if x < n {
+                    let len = (n - x).min(end - q);
+                    y[i * plane + oy * n + x..][..len].copy_from_slice(&tmp[q - start..][..len]);
+                }
+                q = (oy + 1) * row;
             }
         }
-        q = next;
     }
 }
 
@@ -286,7 +284,6 @@ pub fn forward_body<V: Lanes, const NV: usize>(
 /// then unroll), else 0.
 #[inline(always)]
 fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
-    const { assert!(NV * V::N <= 128, "store_plane's buffer") };
     let (g, n) = (f.g, f.g.n());
     let run = ((g.oh() - 1) * g.w + g.w + 1 - g.f) * g.m;
     if n < NV * V::N && g.tiling == Tiling::Auto && run > n {

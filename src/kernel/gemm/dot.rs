@@ -32,20 +32,23 @@ pub(crate) fn nn_dot<V: Lanes<E = f32>>(
 ) {
     let w = d.n - j0;
     debug_assert!(a.2 == 1 && w <= JMAX && w > 0);
-    let mut panel = [0f32; JMAX * KC];
+    // One contiguous column needs no copy (and no 16 KiB of zeros).
+    let direct = ldb == 1 && w == 1;
+    let mut panel = (!direct).then_some([0f32; JMAX * KC]);
     let mut p0 = 0;
     while p0 < d.k {
         let kc = KC.min(d.k - p0);
         // Bᵀ's rows for this block: `bt[jj·kc + p] = B(p0 + p, j0 + jj)`, or `B` itself.
-        let (bt, ld): (&[f32], usize) = if ldb == 1 && w == 1 {
-            (&b[p0..p0 + kc], kc)
-        } else {
-            for (p, row) in b[p0 * ldb..].chunks(ldb).take(kc).enumerate() {
-                for (jj, &v) in row[j0..j0 + w].iter().enumerate() {
-                    panel[jj * kc + p] = v;
+        let (bt, ld): (&[f32], usize) = match panel.as_mut() {
+            None => (&b[p0..p0 + kc], kc),
+            Some(panel) => {
+                for (p, row) in b[p0 * ldb..].chunks(ldb).take(kc).enumerate() {
+                    for (jj, &v) in row[j0..j0 + w].iter().enumerate() {
+                        panel[jj * kc + p] = v;
+                    }
                 }
+                (&panel[..w * kc], kc)
             }
-            (&panel[..w * kc], kc)
         };
         let beta = if p0 == 0 { ab.1 } else { 1.0 };
         let at = Block {

@@ -14,6 +14,7 @@
 //! runs the kernel on one lane (about 1.8× the reference here).
 
 pub mod reference;
+mod rows;
 mod simd;
 #[cfg(test)]
 mod tests;
@@ -149,9 +150,36 @@ impl PoolKernel for f64 {
     }
 }
 
-/// `y ← max-pool(x)` in f32 on `isa`, with the argmax features when `arg` is given.
+/// `y ← max-pool(x)` in f32 on `isa`, with the argmax features when `arg` is given. Without
+/// the argmax, batches narrower than a vector run by rows (see `rows`).
 pub fn max_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: Option<&mut [u32]>) {
+    max_forward_path((isa, true), d, x, y, arg)
+}
+
+/// [`max_forward_with`] as it ran before the row path for small batches (the benches'
+/// baseline).
+#[doc(hidden)]
+pub fn max_forward_windows_with(
+    isa: Isa,
+    d: PoolDims,
+    x: &[f32],
+    y: &mut [f32],
+    arg: Option<&mut [u32]>,
+) {
+    max_forward_path((isa, false), d, x, y, arg)
+}
+
+fn max_forward_path(
+    (isa, rows_ok): (Isa, bool),
+    d: PoolDims,
+    x: &[f32],
+    y: &mut [f32],
+    arg: Option<&mut [u32]>,
+) {
     d.check(x.len(), y.len());
+    if arg.is_none() && rows_ok && rows::by_rows(usable(isa), &d) {
+        return rows::max_rows_with(usable(isa), d, x, y);
+    }
     let run = |d: PoolDims, c0: usize, x: &[f32], y: &mut [f32], arg: Option<&mut [u32]>| {
         match (usable(isa), arg) {
             #[cfg(target_arch = "x86_64")]
