@@ -183,7 +183,8 @@ fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize, cons
 }
 
 /// Stores a tile of plane-run positions `q0..q0 + NV·N` into the output channels from `y`'s
-/// start, dropping the positions past each row's `n_W`.
+/// start, dropping the positions past each row's `n_W` (one division per tile, one masked
+/// store per piece of a vector inside a row).
 #[inline(always)]
 fn store_plane<V: Lanes, const OC: usize, const NV: usize>(
     acc: &[[V; NV]; OC],
@@ -192,21 +193,26 @@ fn store_plane<V: Lanes, const OC: usize, const NV: usize>(
     q0: usize,
 ) {
     let (n, plane, row) = (g.n(), g.per_out_channel(), g.w * g.m);
-    let mut tmp = [V::E::ZERO; 16];
-    assert!(V::N <= 16);
-    for (i, acc_i) in acc.iter().enumerate() {
-        for (j, a) in acc_i.iter().enumerate() {
-            // SAFETY: `tmp` holds 16 ≥ N values.
-            unsafe { a.store(tmp.as_mut_ptr()) };
-            let (start, end) = (q0 + j * V::N, q0 + (j + 1) * V::N);
-            let mut q = start;
-            while q < end {
-                let (oy, x) = (q / row, q % row);
-                if x < n {
-                    let len = (n - x).min(end - q);
-                    y[i * plane + oy * n + x..][..len].copy_from_slice(&tmp[q - start..][..len]);
+    assert!(y.len() >= (OC - 1) * plane + g.oh() * n);
+    let yp = y.as_mut_ptr();
+    let (mut oy, mut x) = (q0 / row, q0 % row);
+    for j in 0..NV {
+        let mut t = 0;
+        while t < V::N {
+            let len = (row - x).min(V::N - t);
+            if x < n {
+                let real = (n - x).min(len);
+                for (i, acc_i) in acc.iter().enumerate() {
+                    let at = (i * plane + oy * n + x).wrapping_sub(t);
+                    // SAFETY: lanes `t..t + real` go to `i·plane + oy·n + x ..` `+ real`, with
+                    // `oy < oh` (the run ends in the last row) and `x + real ≤ n`: inside `y`
+                    // (asserted above).
+                    unsafe { acc_i[j].store_range(yp.wrapping_add(at), t, t + real) };
                 }
-                q = (oy + 1) * row;
+            }
+            (t, x) = (t + len, x + len);
+            if x == row {
+                (oy, x) = (oy + 1, 0);
             }
         }
     }
@@ -286,9 +292,23 @@ pub fn forward_body<V: Lanes, const NV: usize>(
 fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
     let (g, n) = (f.g, f.g.n());
     let run = ((g.oh() - 1) * g.w + g.w + 1 - g.f) * g.m;
-    if n < NV * V::N && g.tiling == Tiling::Auto && run > n {
-        return if run >= NV * V::N {
+    // Lanes computed: by rows, whole tiles per row (the last one overlapping; tiles of one
+    // vector counted 1.5 times, as they load more per FMA); by the plane run, tiles of NV
+    // vectors or of 3, whichever wastes less on the overlapping last tile.
+    let (wide, vectors) = (NV * V::N, run.div_ceil(V::N));
+    let by_rows = match n {
+        n if n >= wide => g.oh() * n.div_ceil(wide) * wide,
+        n if n >= V::N => g.oh() * n.div_ceil(V::N) * V::N * 3 / 2,
+        _ => usize::MAX,
+    };
+    let waste = |nv: usize| vectors.div_ceil(nv) * nv;
+    let by_plane = waste(NV).min(waste(3)) * V::N;
+    if g.tiling == Tiling::Auto && run > n && by_plane < by_rows {
+        // LeNet's c2 at batch 1: a run of 9 vectors is 12 in tiles of 6, 9 in tiles of 3.
+        return if run >= wide && waste(NV) <= waste(3) {
             forward_row::<V, NV, F, true>(f, y, (0, run))
+        } else if run >= 3 * V::N {
+            forward_row::<V, 3, F, true>(f, y, (0, run))
         } else if run >= V::N {
             forward_row::<V, 1, F, true>(f, y, (0, run))
         } else {

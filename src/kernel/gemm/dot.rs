@@ -59,12 +59,14 @@ pub(crate) fn nn_dot<V: Lanes<E = f32>>(
         };
         let mut i0 = 0;
         while i0 < d.m {
-            let rows = (d.m - i0).min(4);
+            // One column: 8 rows, so 8 chains of FMAs hide their latency.
+            let rows = (d.m - i0).min(if w == 1 { 8 } else { 4 });
             let mut jj = 0;
             while jj < w {
                 let cols = w - jj;
                 match (rows, cols) {
-                    (4, 1) => tile::<V, 4, 1>(&at, c, (i0, j0, jj)),
+                    (8, _) => tile::<V, 8, 1>(&at, c, (i0, j0, jj)),
+                    (4..8, 1) => tile::<V, 4, 1>(&at, c, (i0, j0, jj)),
                     (4, 2) => tile::<V, 4, 2>(&at, c, (i0, j0, jj)),
                     (4, 3) => tile::<V, 4, 3>(&at, c, (i0, j0, jj)),
                     (4, _) => tile::<V, 4, 4>(&at, c, (i0, j0, jj)),
@@ -75,7 +77,11 @@ pub(crate) fn nn_dot<V: Lanes<E = f32>>(
                 }
                 jj += cols.min(4);
             }
-            i0 += if rows == 4 { 4 } else { 1 };
+            i0 += match rows {
+                8 => 8,
+                4..8 => 4,
+                _ => 1,
+            };
         }
         p0 += kc;
     }
