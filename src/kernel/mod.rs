@@ -11,6 +11,7 @@
 pub mod conv2d;
 pub mod eltwise;
 mod fork;
+pub mod gather;
 pub mod gemm;
 pub mod im2col;
 pub mod isa;
