@@ -9,8 +9,8 @@
 //! For the MLP 784-128(ReLU)-10 and LeNet-5, one warm-up step at batch 64 (which allocates the
 //! buffers, the caches and Adam's `v_dW`, `s_dW`; every rayon worker has run a job before it) is
 //! followed by steps at batch 64, a partial batch of 37 and a single sample in turn, each
-//! phase counted on its own: gathering the mini-batch into reused buffers, `forward::<Train>`, `cost_and_grad`,
-//! `backward`, `Adam::step`.
+//! phase counted on its own: gathering the mini-batch into reused buffers, `forward::<Train>`,
+//! `cost_and_grad`, `backward`, `Adam::step`.
 //!
 //! `CONSTNN_ALLOC_TRACE=8 cargo test --test alloc -- --nocapture` prints a backtrace for each of
 //! the first 8 allocations counted after the warm-up steps, to find where one comes from.
