@@ -1,4 +1,5 @@
-//! f32 `nn` products with register tiles, compiled per ISA behind `#[target_feature]`.
+//! f32 `nn` products with register tiles, one body for every ISA (`dispatch` picks the tile
+//! sizes by the ISA's token).
 //!
 //! `C ← α·A·B + β·C` with `A(i, p) = a[i·rs + p·cs]`, so one body serves `A` (rs = k,
 //! cs = 1) and `Aᵀ` (rs = 1, cs = m, the `tn` product), and `B(p, j) = b[p·ldb + j]`, so a
@@ -15,8 +16,6 @@ use super::Dims;
 use super::dot::nn_dot;
 use super::view::Out;
 use crate::kernel::lanes::Lanes;
-#[cfg(target_arch = "x86_64")]
-use crate::kernel::lanes::{F32x8, F32x16};
 
 /// `A(i, p) = a[i·rs + p·cs]`.
 pub(crate) type Strided<'a> = (&'a [f32], usize, usize);
@@ -123,7 +122,7 @@ fn nn_columns<const MR: usize, const NR: usize>(
 /// one row at a time. `dot: false` keeps the previous row-at-a-time edge (the benches'
 /// baseline).
 #[inline(always)]
-fn nn_body<V: Lanes<E = f32>, const MR: usize, const NR: usize, const NR2: usize>(
+pub(crate) fn nn_body<V: Lanes<E = f32>, const MR: usize, const NR: usize, const NR2: usize>(
     dot: bool,
     d: Dims,
     ab: (f32, f32),
@@ -160,22 +159,4 @@ fn nn_body<V: Lanes<E = f32>, const MR: usize, const NR: usize, const NR2: usize
     } else if j0 < d.n {
         nn_edge(d, ab, a, b, c, j0);
     }
-}
-
-/// `C ← α·A(i, p)·B + β·C` with AVX-512 tiles.
-///
-/// Callers must have detected AVX-512F, AVX2 and FMA (calling it is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-pub(crate) fn nn_avx512(dot: bool, d: Dims, ab: (f32, f32), a: Strided, b: Ld, c: &mut Out) {
-    nn_body::<F32x16, 4, 64, 16>(dot, d, ab, a, b, c)
-}
-
-/// `C ← α·A(i, p)·B + β·C` with AVX2 tiles.
-///
-/// Callers must have detected AVX2 and FMA (calling it is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-pub(crate) fn nn_avx2(dot: bool, d: Dims, ab: (f32, f32), a: Strided, b: Ld, c: &mut Out) {
-    nn_body::<F32x8, 4, 16, 8>(dot, d, ab, a, b, c)
 }
