@@ -1,6 +1,6 @@
 //! Vectors of lanes for the generic bodies of the convolution and pooling kernels.
 //!
-//! A body is written once over [`Lanes`]; the `#[target_feature]` wrappers instantiate it with
+//! A body is written once over [`Lanes`]; `kernel::dispatch`'s ISA tokens instantiate it with
 //! [`F32x16`] (AVX-512F) or [`F32x8`] (AVX2+FMA), and the scalar paths with [`One`]. Explicit
 //! vectors keep a register tile in registers whatever the tile's shape, where the
 //! auto-vectorizer keeps some shapes and spills others.
@@ -162,8 +162,8 @@ mod x86 {
     use super::Lanes;
     use core::arch::x86_64::*;
 
-    /// 16 f32 lanes in a zmm register. Only the bodies instantiated inside the
-    /// `#[target_feature(enable = "avx512f,…")]` wrappers use it, and those run only after
+    /// 16 f32 lanes in a zmm register. Only kernels run by `kernel::dispatch` on its AVX-512
+    /// token use it (the token's `Simd::F32`), and those run only after
     /// [`Isa`](crate::kernel::isa::Isa) detected AVX-512F: that is the SAFETY argument of
     /// every intrinsic below.
     #[derive(Clone, Copy, Debug)]

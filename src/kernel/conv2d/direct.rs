@@ -22,7 +22,7 @@
 //!   output, so no read leaves the input). LeNet's second convolution at batch 1: rows of 10
 //!   values, a plane run of 136.
 //!
-//! One generic body per kernel over `Lanes`; the `#[target_feature]` wrappers of
+//! One generic body per kernel over `Lanes`; the kernels of
 //! `dispatch` instantiate it with AVX-512 or AVX2 vectors, the scalar paths (f32 without
 //! SIMD, and f64, which the layers' gradient checks use) with one lane.
 

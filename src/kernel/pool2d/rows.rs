@@ -1,45 +1,19 @@
 //! Max pooling without the argmax (inference) on one sample: the window loops of `simd` run
 //! along the batch, which leaves all but one lane of a vector empty, and walk each window
-//! through that machinery once per sample. Here the windows of one output row are read straight from their `f` input rows,
-//! in the reference's order (so the results are the same bits); at batch 1 with 2×2 windows
-//! (LeNet's) the loop runs over pairs of columns, which the compiler vectorizes.
+//! through that machinery once per sample. Here the windows of one output row are read
+//! straight from their `f` input rows, in the reference's order (so the results are the same
+//! bits); at batch 1 with 2×2 windows (LeNet's) the loop runs over pairs of columns, which
+//! the compiler vectorizes.
 
 use super::PoolDims;
 use crate::kernel::isa::Isa;
-#[cfg(target_arch = "x86_64")]
-use crate::kernel::lanes::{F32x8, F32x16};
-use crate::kernel::lanes::{Lanes, One};
+use crate::kernel::lanes::Lanes;
 
 /// Whether max pooling without the argmax runs `d` by rows on `isa` (a usable one): one
 /// sample on a SIMD path. (For 2 to 15 samples the scalar loop here read more instructions
 /// than the window path: 273k against 162k per LeNet-5 inference at batch 2, AVX2, callgrind.)
 pub(super) fn by_rows(isa: Isa, d: &PoolDims) -> bool {
     d.m == 1 && isa != Isa::Scalar
-}
-
-/// [`max_rows_body`] on `isa` (one the CPU has).
-pub(super) fn max_rows_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32]) {
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { max_rows_avx512(d, x, y) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { max_rows_avx2(d, x, y) },
-        _ => max_rows_body::<One<f32>>(d, x, y),
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn max_rows_avx512(d: PoolDims, x: &[f32], y: &mut [f32]) {
-    max_rows_body::<F32x16>(d, x, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn max_rows_avx2(d: PoolDims, x: &[f32], y: &mut [f32]) {
-    max_rows_body::<F32x8>(d, x, y)
 }
 
 /// `a` unless `b > a` (the reference's comparison).
