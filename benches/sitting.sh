@@ -6,9 +6,9 @@
 #   benches/sitting.sh [BASE_COMMIT] [OUT_DIR]
 #
 # BASE_COMMIT (default: the merge base with main) is built in a separate worktree beside
-# this one (../wt-sitting-base, or $BASE_DIR), so the before/after of the kernel-dispatch refactor compares
-# two binaries, not two sittings. Short criterion runs (1 s warm-up, 2 s measurement) keep
-# the sitting under about 15 minutes; check the machine is quiet first (`cat /proc/loadavg`,
+# this one (../wt-sitting-base, or $BASE_DIR), so the before/after (the kernel-dispatch
+# refactor included) compares two binaries, not two sittings. Short criterion runs (0.5 s
+# warm-up, 1 s measurement) keep the sitting near 12 minutes; check the machine is quiet first (`cat /proc/loadavg`,
 # `ps aux | grep -c rustc`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +24,7 @@ fi
 cargo bench --no-run -q
 cargo build --release -q --example c4_lenet_mnist
 
-opts=(--warm-up-time 1 --measurement-time 2)
+opts=(--warm-up-time 0.5 --measurement-time 1)
 {
     date -u
     cat /proc/loadavg
