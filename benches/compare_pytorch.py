@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""PyTorch CPU timings of the workloads W1-W5 of DESIGN.md section 4, to set beside
-`cargo bench --bench kernels` and `cargo bench --bench train_step`.
+"""PyTorch CPU timings of the workloads W1-W6 of DESIGN.md section 4, to set beside
+`cargo bench --bench kernels`, `cargo bench --bench train_step` and
+`cargo bench --bench small_batch` (W6: LeNet-5 inference on one image and on batches 2-16).
 
     python3 benches/compare_pytorch.py [--threads 1,2] [--repeats 15] [--target-ms 50]
 
@@ -105,6 +106,16 @@ def workloads(gen):
             infer_net(images)
 
     out.append(("W2i", "lenet infer b64", "samples/s", BATCH, infer))
+
+    # W6: one image at a time (and the small batches of W6m), inference mode.
+    for m in (1, 2, 4, 8, 16):
+        one = rand(m, 1, 28, 28)
+
+        def infer_small(x=one):
+            with torch.inference_mode():
+                infer_net(x)
+
+        out.append(("W6" if m == 1 else "W6m", f"lenet infer b{m}", "samples/s", m, infer_small))
 
     w, a, dz = rand(128, 784), rand(784, 64), rand(128, 64)
     flops = 2 * 128 * 784 * 64

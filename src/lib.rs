@@ -55,7 +55,7 @@ pub mod cli;
 pub mod data;
 pub mod error;
 pub mod gradcheck;
-#[allow(unsafe_code)] // the only unsafe: calls into #[target_feature] kernels, see kernel/
+#[allow(unsafe_code)] // the only unsafe: kernel::dispatch, lanes, tiles; see kernel/
 pub mod kernel;
 pub mod layer;
 pub mod loss;

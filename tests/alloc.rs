@@ -8,9 +8,9 @@
 //!
 //! For the MLP 784-128(ReLU)-10 and LeNet-5, one warm-up step at batch 64 (which allocates the
 //! buffers, the caches and Adam's `v_dW`, `s_dW`; every rayon worker has run a job before it) is
-//! followed by alternating steps at batch 64 and at a partial batch of 37, each phase counted on
-//! its own: gathering the mini-batch into reused buffers, `forward`, `cost_and_grad`,
-//! `backward`, `Adam::step`.
+//! followed by steps at batch 64, a partial batch of 37 and a single sample in turn, each
+//! phase counted on its own: gathering the mini-batch into reused buffers, `forward`,
+//! `cost_and_grad`, `backward`, `Adam::step`.
 //!
 //! `CONSTNN_ALLOC_TRACE=8 cargo test --test alloc -- --nocapture` prints a backtrace for each of
 //! the first 8 allocations counted after the warm-up steps, to find where one comes from.
@@ -162,11 +162,12 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>> + Params<f32>> Train
         [gather, forward, loss, backward, update]
     }
 
-    /// After a warm-up step at batch 64, `rounds` × (a step at 64, a step at 37): the
+    /// After a warm-up step at batch 64, `rounds` × (steps at 64, 37 and 1): the
     /// allocations per phase summed over the measured steps, and the number of such steps.
     fn steady_state(&mut self, rounds: usize) -> ([usize; 5], usize) {
         let full: Vec<usize> = (0..64).collect();
         let partial: Vec<usize> = (64..101).collect();
+        let one = vec![100];
         // Every worker of the pool runs a job first: a worker that starts late registers
         // itself (`WorkerThread` set-up, `crossbeam_epoch::Local::register`) on its first
         // job, which under load could fall inside a counted step.
@@ -175,13 +176,13 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>> + Params<f32>> Train
         TRACE.store(true, Ordering::SeqCst);
         let mut total = [0; 5];
         for _ in 0..rounds {
-            for idx in [&full, &partial] {
+            for idx in [&full, &partial, &one] {
                 let counts = self.step(idx);
                 total.iter_mut().zip(counts).for_each(|(t, c)| *t += c);
             }
         }
         TRACE.store(false, Ordering::SeqCst);
-        (total, 2 * rounds)
+        (total, 3 * rounds)
     }
 }
 
@@ -194,7 +195,7 @@ fn report(name: &str, (counts, steps): ([usize; 5], usize)) -> Option<String> {
         .collect();
     (!bad.is_empty()).then(|| {
         format!(
-            "{name}: allocations over {steps} steady-state steps (batch 64 and 37 alternating) \
+            "{name}: allocations over {steps} steady-state steps (batches 64, 37 and 1 in turn) \
              — {}",
             bad.join(", ")
         )

@@ -4,10 +4,11 @@
 //! Layout as everywhere: `n` rows of `m` values (features × samples), row-major. Each kernel
 //! has one generic `#[inline(always)]` body written so the compiler vectorizes it (the row sum
 //! keeps 16 partial sums, since a single running sum cannot be reordered into lanes). The f32
-//! body is compiled again behind `#[target_feature]` for AVX2 and AVX-512 and chosen by
+//! body is compiled again for AVX2 and AVX-512 through `kernel::dispatch` and chosen by
 //! [`Isa::get`] (`CONSTNN_ISA` forces a path), as the GEMM is; f64 runs the reference.
 
-use super::gemm::{Element, usable};
+use super::dispatch::{Simd, WithSimd, dispatch};
+use super::gemm::Element;
 use super::isa::Isa;
 
 /// Element types with these kernels (f32 dispatches on [`Isa::get`], f64 runs the reference).
@@ -86,103 +87,46 @@ pub fn relu_backward_reference<T: Element + PartialOrd>(z: &[T], da: &[T], dz: &
     }
 }
 
-/// The four f32 bodies compiled with AVX-512.
-///
-/// Callers must have detected AVX-512F, AVX2 and FMA (calling them is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-mod avx512 {
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) fn add_bias(z: &mut [f32], b: &[f32]) {
-        super::add_bias_reference(z, b)
-    }
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) fn sum_rows(alpha: f32, d: &[f32], out: &mut [f32]) {
-        super::sum_rows_body(alpha, d, out)
-    }
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) fn relu(z: &[f32], a: &mut [f32]) {
-        super::relu_reference(z, a)
-    }
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) fn relu_backward(z: &[f32], da: &[f32], dz: &mut [f32]) {
-        super::relu_backward_reference(z, da, dz)
-    }
+/// The four f32 kernels for `kernel::dispatch`: the bodies above, compiled for each ISA.
+enum Eltwise<'a> {
+    AddBias(&'a mut [f32], &'a [f32]),
+    SumRows(f32, &'a [f32], &'a mut [f32]),
+    Relu(&'a [f32], &'a mut [f32]),
+    ReluBackward(&'a [f32], &'a [f32], &'a mut [f32]),
 }
 
-/// The four f32 bodies compiled with AVX2.
-///
-/// Callers must have detected AVX2 and FMA (calling them is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn add_bias(z: &mut [f32], b: &[f32]) {
-        super::add_bias_reference(z, b)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn sum_rows(alpha: f32, d: &[f32], out: &mut [f32]) {
-        super::sum_rows_body(alpha, d, out)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn relu(z: &[f32], a: &mut [f32]) {
-        super::relu_reference(z, a)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn relu_backward(z: &[f32], da: &[f32], dz: &mut [f32]) {
-        super::relu_backward_reference(z, da, dz)
+impl WithSimd for Eltwise<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        match self {
+            Eltwise::AddBias(z, b) => add_bias_reference(z, b),
+            Eltwise::SumRows(alpha, d, out) => sum_rows_body(alpha, d, out),
+            Eltwise::Relu(z, a) => relu_reference(z, a),
+            Eltwise::ReluBackward(z, da, dz) => relu_backward_reference(z, da, dz),
+        }
     }
 }
 
 /// [`EltwiseKernel::add_bias`] in f32 on the given ISA.
 pub fn add_bias_with(isa: Isa, z: &mut [f32], b: &[f32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avx512::add_bias(z, b) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2::add_bias(z, b) },
-        _ => add_bias_reference(z, b),
-    }
+    dispatch(isa, Eltwise::AddBias(z, b))
 }
 
 /// [`EltwiseKernel::sum_rows`] in f32 on the given ISA (the scalar path runs the same
 /// 16-partial-sum body; [`sum_rows_reference`] is the one-running-sum reference).
 pub fn sum_rows_with(isa: Isa, alpha: f32, d: &[f32], out: &mut [f32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avx512::sum_rows(alpha, d, out) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2::sum_rows(alpha, d, out) },
-        _ => sum_rows_body(alpha, d, out),
-    }
+    dispatch(isa, Eltwise::SumRows(alpha, d, out))
 }
 
 /// [`EltwiseKernel::relu`] in f32 on the given ISA.
 pub fn relu_with(isa: Isa, z: &[f32], a: &mut [f32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avx512::relu(z, a) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2::relu(z, a) },
-        _ => relu_reference(z, a),
-    }
+    dispatch(isa, Eltwise::Relu(z, a))
 }
 
 /// [`EltwiseKernel::relu_backward`] in f32 on the given ISA.
 pub fn relu_backward_with(isa: Isa, z: &[f32], da: &[f32], dz: &mut [f32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avx512::relu_backward(z, da, dz) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2::relu_backward(z, da, dz) },
-        _ => relu_backward_reference(z, da, dz),
-    }
+    dispatch(isa, Eltwise::ReluBackward(z, da, dz))
 }
 
 impl EltwiseKernel for f32 {

@@ -1,7 +1,7 @@
 //! Which instruction set the kernels use, detected once at run time.
 //!
 //! The crate is compiled for plain x86-64 (SSE2); AVX2+FMA and AVX-512 kernels are compiled
-//! with `#[target_feature]` and chosen here on the first call. `CONSTNN_ISA=scalar|avx2|avx512`
+//! with `#[target_feature]` (`kernel::dispatch`) and chosen here on the first call. `CONSTNN_ISA=scalar|avx2|avx512`
 //! forces a path (tests and benches use it to compare variants); a forced ISA the CPU lacks
 //! falls back to the best available one, so a forced path can never execute an illegal
 //! instruction.

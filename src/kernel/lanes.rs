@@ -1,6 +1,6 @@
 //! Vectors of lanes for the generic bodies of the convolution and pooling kernels.
 //!
-//! A body is written once over [`Lanes`]; the `#[target_feature]` wrappers instantiate it with
+//! A body is written once over [`Lanes`]; `kernel::dispatch`'s ISA tokens instantiate it with
 //! [`F32x16`] (AVX-512F) or [`F32x8`] (AVX2+FMA), and the scalar paths with [`One`]. Explicit
 //! vectors keep a register tile in registers whatever the tile's shape, where the
 //! auto-vectorizer keeps some shapes and spills others.
@@ -25,6 +25,17 @@ pub trait Lanes: Copy {
     /// # Safety
     /// `p` must be valid for `N` writes.
     unsafe fn store(self, p: *mut Self::E);
+    /// Lanes `p[0..n]`, the others 0 (one masked load on the SIMD types).
+    ///
+    /// # Safety
+    /// `n ≤ N` and `p[0..n]` must be valid for reads.
+    unsafe fn load_first(p: *const Self::E, n: usize) -> Self;
+    /// `p[lo..hi] ←` lanes `lo..hi` (one masked store on the SIMD types).
+    ///
+    /// # Safety
+    /// `lo ≤ hi ≤ N` and `p + lo .. p + hi` must be valid for writes (`p` itself may point
+    /// before the allocation: it is only offset, with wrapping arithmetic).
+    unsafe fn store_range(self, p: *mut Self::E, lo: usize, hi: usize);
     /// `self·x + acc` per lane (one FMA on the SIMD types).
     fn madd(self, x: Self, acc: Self) -> Self;
     /// `self + o` per lane.
@@ -80,6 +91,18 @@ impl<T: Element + PartialOrd + Send + Sync> Lanes for One<T> {
     unsafe fn store(self, p: *mut T) {
         // SAFETY: the caller guarantees one writable value at `p`.
         unsafe { *p = self.0 }
+    }
+    #[inline(always)]
+    unsafe fn load_first(p: *const T, n: usize) -> Self {
+        // SAFETY: with `n = 1` the caller guarantees `p[0]` is readable.
+        One(if n > 0 { unsafe { *p } } else { T::ZERO })
+    }
+    #[inline(always)]
+    unsafe fn store_range(self, p: *mut T, lo: usize, hi: usize) {
+        if lo < hi {
+            // SAFETY: `lo = 0 < hi = 1`: the caller guarantees `p[0]` is writable.
+            unsafe { *p = self.0 }
+        }
     }
     #[inline(always)]
     fn madd(self, x: Self, acc: Self) -> Self {
@@ -139,8 +162,8 @@ mod x86 {
     use super::Lanes;
     use core::arch::x86_64::*;
 
-    /// 16 f32 lanes in a zmm register. Only the bodies instantiated inside the
-    /// `#[target_feature(enable = "avx512f,…")]` wrappers use it, and those run only after
+    /// 16 f32 lanes in a zmm register. Only kernels run by `kernel::dispatch` on its AVX-512
+    /// token use it (the token's `Simd::F32`), and those run only after
     /// [`Isa`](crate::kernel::isa::Isa) detected AVX-512F: that is the SAFETY argument of
     /// every intrinsic below.
     #[derive(Clone, Copy, Debug)]
@@ -167,6 +190,20 @@ mod x86 {
         unsafe fn store(self, p: *mut f32) {
             // SAFETY: the caller guarantees 16 writable values; AVX-512F as above.
             unsafe { _mm512_storeu_ps(p, self.0) }
+        }
+        #[inline(always)]
+        unsafe fn load_first(p: *const f32, n: usize) -> Self {
+            let mask = ((1u32 << n) - 1) as __mmask16;
+            // SAFETY: the caller guarantees `p[0..n]` is readable; masked lanes are not
+            // accessed. AVX-512F as above.
+            F32x16(unsafe { _mm512_maskz_loadu_ps(mask, p) })
+        }
+        #[inline(always)]
+        unsafe fn store_range(self, p: *mut f32, lo: usize, hi: usize) {
+            let mask = ((1u32 << hi) - (1u32 << lo)) as __mmask16;
+            // SAFETY: the caller guarantees the unmasked lanes `lo..hi` are writable; masked
+            // lanes are not accessed (AVX-512 suppresses their faults). AVX-512F as above.
+            unsafe { _mm512_mask_storeu_ps(p, mask, self.0) }
         }
         #[inline(always)]
         fn madd(self, x: Self, acc: Self) -> Self {
@@ -244,6 +281,28 @@ mod x86 {
         unsafe fn store(self, p: *mut f32) {
             // SAFETY: the caller guarantees 8 writable values; AVX as above.
             unsafe { _mm256_storeu_ps(p, self.0) }
+        }
+        #[inline(always)]
+        unsafe fn load_first(p: *const f32, n: usize) -> Self {
+            // SAFETY: AVX2 as above; lane `i < n` is loaded, masked lanes are not accessed
+            // (and read as 0).
+            F32x8(unsafe {
+                let iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+                _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n as i32), iota))
+            })
+        }
+        #[inline(always)]
+        unsafe fn store_range(self, p: *mut f32, lo: usize, hi: usize) {
+            // SAFETY: AVX2 as above; lane `i` is stored when `lo ≤ i < hi` (its mask's sign
+            // bit set), and masked lanes are not accessed, so only the caller's writable
+            // `p[lo..hi]` is written.
+            unsafe {
+                let iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+                let (l, h) = (_mm256_set1_epi32(lo as i32), _mm256_set1_epi32(hi as i32));
+                let ge_lo = _mm256_cmpgt_epi32(iota, _mm256_sub_epi32(l, _mm256_set1_epi32(1)));
+                let lt_hi = _mm256_cmpgt_epi32(h, iota);
+                _mm256_maskstore_ps(p, _mm256_and_si256(ge_lo, lt_hi), self.0)
+            }
         }
         #[inline(always)]
         fn madd(self, x: Self, acc: Self) -> Self {

@@ -5,12 +5,16 @@
 //! contracts are written in BLAS terms on row-major slices; the scalar reference bodies here
 //! are what every faster variant is tested against.
 //!
-//! This is the only module with `unsafe` code: the calls into `#[target_feature]` functions
-//! after [`isa::Isa`] has detected the features, each with a `SAFETY` comment.
+//! This is the only module with `unsafe` code, each block with a `SAFETY` comment: the one
+//! call into `#[target_feature]` code (`dispatch`, after [`isa::Isa`] has detected the
+//! features), the intrinsics of the lanes types, and the unchecked reads of the register
+//! tiles.
 
 pub mod conv2d;
+mod dispatch;
 pub mod eltwise;
 mod fork;
+pub mod gather;
 pub mod gemm;
 pub mod im2col;
 pub mod isa;

@@ -3,7 +3,7 @@
 //!
 //! Each body is written once, generic over the element type, in the same order of operations
 //! as the formulas in `optim/` (Rust does not fuse or reorder them), so every ISA gives the
-//! same bits. For f32 the body is compiled again behind `#[target_feature]` for AVX2 and
+//! same bits. For f32 the body is compiled again (`kernel::dispatch`) for AVX2 and
 //! AVX-512, where the compiler turns the divisions and square roots into 8- or 16-lane ones;
 //! tensors of at least [`parallel_threshold`] values are updated in two halves on two threads
 //! when rayon's pool has two. f64 runs the body on one thread.
@@ -17,8 +17,8 @@
 
 use num_traits::Float;
 
+use super::dispatch::{Simd, WithSimd, dispatch};
 use super::fork;
-use super::gemm::usable;
 use super::isa::Isa;
 
 /// Tensors of at least this many values are updated on two threads (SGD only on rayon's pool):
@@ -81,27 +81,20 @@ pub fn adam_body<T: Float>(h: AdamStep<T>, w: &mut [T], g: &[T], v: &mut [T], s:
     }
 }
 
-/// SGD's f32 body compiled with AVX-512 (callers must have detected AVX-512F, AVX2 and FMA).
-/// Adam runs its AVX2 copy on an AVX-512 CPU: see the module doc.
-#[cfg(target_arch = "x86_64")]
-mod avx512 {
-    #[target_feature(enable = "avx512f,avx2,fma")]
-    pub(super) fn sgd(lr: f32, w: &mut [f32], g: &[f32]) {
-        super::sgd_body(lr, w, g)
-    }
+/// The two f32 updates for `kernel::dispatch`: the bodies above, compiled for each ISA.
+enum Update<'a> {
+    Sgd(f32, &'a mut [f32], &'a [f32]),
+    Adam(AdamStep<f32>, AdamTensors<'a>),
 }
 
-/// The f32 bodies compiled with AVX2 (callers must have detected AVX2 and FMA).
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use super::AdamStep;
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn sgd(lr: f32, w: &mut [f32], g: &[f32]) {
-        super::sgd_body(lr, w, g)
-    }
-    #[target_feature(enable = "avx2,fma")]
-    pub(super) fn adam(h: AdamStep<f32>, w: &mut [f32], g: &[f32], v: &mut [f32], s: &mut [f32]) {
-        super::adam_body(h, w, g, v, s)
+impl WithSimd for Update<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        match self {
+            Update::Sgd(lr, w, g) => sgd_body(lr, w, g),
+            Update::Adam(h, (w, g, v, s)) => adam_body(h, w, g, v, s),
+        }
     }
 }
 
@@ -119,15 +112,7 @@ fn cut(len: usize, off_pool: bool) -> Option<usize> {
 
 /// One share of [`sgd_with`], on one thread.
 fn sgd_one(isa: Isa, lr: f32, w: &mut [f32], g: &[f32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avx512::sgd(lr, w, g) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avx2::sgd(lr, w, g) },
-        _ => sgd_body(lr, w, g),
-    }
+    dispatch(isa, Update::Sgd(lr, w, g))
 }
 
 /// [`UpdateKernel::sgd`] in f32 on the given ISA.
@@ -146,14 +131,9 @@ pub fn sgd_with(isa: Isa, lr: f32, w: &mut [f32], g: &[f32]) {
 type AdamTensors<'a> = (&'a mut [f32], &'a [f32], &'a mut [f32], &'a mut [f32]);
 
 /// One share of [`adam_with`], on one thread.
-fn adam_one(isa: Isa, h: AdamStep<f32>, (w, g, v, s): AdamTensors<'_>) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 or Avx2 only after detecting AVX2 and FMA
-        // (with AVX-512F for Avx512).
-        Isa::Avx512 | Isa::Avx2 => unsafe { avx2::adam(h, w, g, v, s) },
-        _ => adam_body(h, w, g, v, s),
-    }
+fn adam_one(isa: Isa, h: AdamStep<f32>, t: AdamTensors<'_>) {
+    // The AVX2 copy on AVX-512 CPUs too (see the module doc).
+    dispatch(isa.min(Isa::Avx2), Update::Adam(h, t))
 }
 
 /// [`UpdateKernel::adam`] in f32 on the given ISA.

@@ -6,6 +6,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
+use crate::kernel::gather::{gather_columns, transpose};
+use crate::tensor::Tensor;
+
 /// A seeded plan of mini-batches over `m` samples.
 #[derive(Debug)]
 pub struct MiniBatches {
@@ -45,9 +48,53 @@ impl MiniBatches {
     }
 }
 
+/// A data set copied once into sample-major order (one contiguous row per sample), from
+/// which [`SampleMajor::gather_into`] draws shuffled mini-batches: each sample is one
+/// contiguous read instead of one value from each of `F` rows far apart. Costs a second copy
+/// of the set.
+#[derive(Debug)]
+pub(crate) struct SampleMajor<T> {
+    rows: Vec<T>,
+    features: usize,
+}
+
+impl<T: Copy + Default> SampleMajor<T> {
+    /// The samples of `x`, sample-major.
+    pub(crate) fn new<X: Tensor<Elem = T>>(x: &X) -> Self {
+        let (features, m) = (X::FEATURES, x.batch_size());
+        let mut rows = vec![T::default(); features * m];
+        transpose(x.as_slice(), features, m, &mut rows);
+        Self { rows, features }
+    }
+
+    /// `out ←` the samples `idx`, in that order (what [`Tensor::gather_into`] gives on the
+    /// original tensor).
+    pub(crate) fn gather_into<X: Tensor<Elem = T>>(&self, idx: &[usize], out: &mut X) {
+        debug_assert_eq!(X::FEATURES, self.features);
+        out.set_batch_size(idx.len());
+        gather_columns(&self.rows, self.features, idx, out.as_mut_slice());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tensor::Batch;
+
+    #[test]
+    fn sample_major_gathers_what_the_tensor_gathers() {
+        // 5 features × 13 samples; batches of a shuffled plan, the last one partial.
+        let x = Batch::<5, f32>::from_fn(13, |i, j| (i * 100 + j) as f32);
+        let set = SampleMajor::new(&x);
+        let mut plan = MiniBatches::new(13, 4, 9);
+        plan.shuffle();
+        let (mut got, mut want) = (Batch::<5, f32>::default(), Batch::default());
+        for idx in plan.iter() {
+            set.gather_into(idx, &mut got);
+            x.gather_into(idx, &mut want);
+            assert_eq!(got.as_slice(), want.as_slice(), "{idx:?}");
+        }
+    }
 
     #[test]
     fn partial_last_batch_is_kept() {

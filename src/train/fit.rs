@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::batches::SampleMajor;
 pub use super::config::FitConfig;
 use super::{Classify, History, MiniBatches, evaluate};
 use crate::checkpoint::{Progress, load_training, save_training};
@@ -124,6 +125,8 @@ where
     }
     let (mut xb, mut yb, mut out, mut dout) =
         (X::default(), Y::default(), Y::default(), Y::default());
+    // Shuffled batches are drawn from sample-major copies (see `SampleMajor`).
+    let (xs, ys) = (SampleMajor::new(x), SampleMajor::new(y));
     let mut cache = N::Cache::default();
     let mut history = History::default();
     let mut best: Option<(f64, usize, Vec<T>)> = None; // dev cost, epoch, parameters
@@ -148,8 +151,8 @@ where
             if let Some(s) = &cfg.schedule {
                 opt.set_learning_rate(s.rate(lr0, epoch - 1, step));
             }
-            x.gather_into(idx, &mut xb);
-            y.gather_into(idx, &mut yb);
+            xs.gather_into(idx, &mut xb);
+            ys.gather_into(idx, &mut yb);
             net.forward(&xb, &mut out, &mut cache);
             let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64()
                 + cfg.regularization.cost(net, idx.len());

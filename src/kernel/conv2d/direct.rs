@@ -14,7 +14,15 @@
 //! * `dW` (in `grad`): an `OC × TV` block of dot products (`TV` taps), `N` lanes each, runs
 //!   over blocks of rows and is summed across lanes at the end.
 //!
-//! One generic body per kernel over `Lanes`; the `#[target_feature]` wrappers of
+//! * forward on short rows (`n_W·m` below one wide tile: small batches): the whole output
+//!   plane is computed as one run over the input's full width, `q = (oy·W + x)·m + j`, where
+//!   every tap is again one offset, `((c·H + u)·W + v)·m`, so the tiles stay `NV` vectors
+//!   wide whatever the batch. The `W − n_W` columns of each row past the output's width are
+//!   computed and dropped when the tile is stored (the plane's run ends at the last real
+//!   output, so no read leaves the input). LeNet's second convolution at batch 1: rows of 10
+//!   values, a plane run of 136.
+//!
+//! One generic body per kernel over `Lanes`; the kernels of
 //! `dispatch` instantiate it with AVX-512 or AVX2 vectors, the scalar paths (f32 without
 //! SIMD, and f64, which the layers' gradient checks use) with one lane.
 
@@ -40,6 +48,17 @@ pub struct Valid {
     /// Rows and columns of zeros known to border every input plane (the padding): taps that
     /// read only those are skipped.
     pub zero: usize,
+    /// How forward lays its tiles (see the module doc).
+    pub tiling: Tiling,
+}
+
+/// Where forward's tiles run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tiling {
+    /// Along output rows, or along the whole plane when a row is shorter than a wide tile.
+    Auto,
+    /// Along output rows only (the kernel before the plane runs; the benches' baseline).
+    Rows,
 }
 
 impl Valid {
@@ -101,9 +120,10 @@ struct Forward<'a, T> {
     o: (usize, usize),
 }
 
-/// `Y[o0.., oy, q0..q0 + NV·N] = b + Σ_taps W·X`, `OC` channels.
+/// `Y[o0.., oy, q0..q0 + NV·N] = b + Σ_taps W·X`, `OC` channels; with `PLANE`, `oy` is 0 and
+/// `q0` is a position of the plane run (see the module doc).
 #[inline(always)]
-fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize>(
+fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize, const PLANE: bool>(
     f: &Forward<'_, V::E>,
     y: &mut [V::E],
     (o0, oy, q0): (usize, usize, usize),
@@ -120,8 +140,12 @@ fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize>(
     // The taps that read more than the zero border: rows `oy + u` and, for the tile's
     // positions `k0..=k1`, columns `k + v` inside it.
     let (z, k0, k1) = (g.zero, q0 / m, (q0 + NV * V::N - 1) / m);
-    let (u0, u1) = (z.saturating_sub(oy), fs.min((g.h - z).saturating_sub(oy)));
-    let (v0, v1) = (z.saturating_sub(k1), fs.min((g.w - z).saturating_sub(k0)));
+    let (mut u0, mut u1) = (z.saturating_sub(oy), fs.min((g.h - z).saturating_sub(oy)));
+    let (mut v0, mut v1) = (z.saturating_sub(k1), fs.min((g.w - z).saturating_sub(k0)));
+    if PLANE {
+        // The run crosses rows: every tap reads some real input.
+        (u0, u1, v0, v1) = (0, fs, 0, fs);
+    }
     let (xp, wp) = (f.x.as_ptr(), f.w.as_ptr());
     for c in 0..g.c_in {
         for u in u0..u1 {
@@ -131,6 +155,8 @@ fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize>(
                 // SAFETY: `check` asserted `x.len() = c_in·h·w·m`; with `c < c_in`,
                 // `oy + u ≤ h − 1`, `v ≤ f − 1` and `q0 + NV·N ≤ n = (w − f + 1)·m` the last
                 // value read is `((c·h + oy + u)·w + v)·m + q0 + NV·N − 1 < (c·h + h)·w·m`.
+                // With `PLANE`, `oy = 0`, `u ≤ f − 1` and `q0 + NV·N ≤ ((oh − 1)·w + n_W)·m`,
+                // so the last value read is below `(c·h + f − 1 + oh)·w·m = (c·h + h)·w·m`.
                 let xs: [V; NV] =
                     core::array::from_fn(|j| unsafe { V::load(xp.add(row + v * m + j * V::N)) });
                 for (i, acc_i) in acc.iter_mut().enumerate() {
@@ -144,6 +170,9 @@ fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize>(
         }
     }
     let (n, plane) = (g.n(), g.per_out_channel());
+    if PLANE {
+        return store_plane::<V, OC, NV>(&acc, g, &mut y[(o0 - f.o.0) * plane..], q0);
+    }
     for (i, acc_i) in acc.iter().enumerate() {
         let out = &mut y[(o0 + i - f.o.0) * plane + oy * n + q0..][..NV * V::N];
         for (j, a) in acc_i.iter().enumerate() {
@@ -153,9 +182,45 @@ fn forward_tile<V: Lanes, const OC: usize, const NV: usize, const F: usize>(
     }
 }
 
+/// Stores a tile of plane-run positions `q0..q0 + NV·N` into the output channels from `y`'s
+/// start, dropping the positions past each row's `n_W` (one division per tile, one masked
+/// store per piece of a vector inside a row).
+#[inline(always)]
+fn store_plane<V: Lanes, const OC: usize, const NV: usize>(
+    acc: &[[V; NV]; OC],
+    g: Valid,
+    y: &mut [V::E],
+    q0: usize,
+) {
+    let (n, plane, row) = (g.n(), g.per_out_channel(), g.w * g.m);
+    assert!(y.len() >= (OC - 1) * plane + g.oh() * n);
+    let yp = y.as_mut_ptr();
+    let (mut oy, mut x) = (q0 / row, q0 % row);
+    for j in 0..NV {
+        let mut t = 0;
+        while t < V::N {
+            let len = (row - x).min(V::N - t);
+            if x < n {
+                let real = (n - x).min(len);
+                for (i, acc_i) in acc.iter().enumerate() {
+                    let at = (i * plane + oy * n + x).wrapping_sub(t);
+                    // SAFETY: lanes `t..t + real` go to `i·plane + oy·n + x ..` `+ real`, with
+                    // `oy < oh` (the run ends in the last row) and `x + real ≤ n`: inside `y`
+                    // (asserted above).
+                    unsafe { acc_i[j].store_range(yp.wrapping_add(at), t, t + real) };
+                }
+            }
+            (t, x) = (t + len, x + len);
+            if x == row {
+                (oy, x) = (oy + 1, 0);
+            }
+        }
+    }
+}
+
 /// Every channel block of `f.o` at one position.
 #[inline(always)]
-fn forward_blocks<V: Lanes, const NV: usize, const F: usize>(
+fn forward_blocks<V: Lanes, const NV: usize, const F: usize, const PLANE: bool>(
     f: &Forward<'_, V::E>,
     y: &mut [V::E],
     oy: usize,
@@ -166,31 +231,32 @@ fn forward_blocks<V: Lanes, const NV: usize, const F: usize>(
     while o0 < f.o.1 {
         let at = (o0, oy, q0);
         match (f.o.1 - o0).min(bs) {
-            4 => forward_tile::<V, 4, NV, F>(f, y, at),
-            3 => forward_tile::<V, 3, NV, F>(f, y, at),
-            2 => forward_tile::<V, 2, NV, F>(f, y, at),
-            _ => forward_tile::<V, 1, NV, F>(f, y, at),
+            4 => forward_tile::<V, 4, NV, F, PLANE>(f, y, at),
+            3 => forward_tile::<V, 3, NV, F, PLANE>(f, y, at),
+            2 => forward_tile::<V, 2, NV, F, PLANE>(f, y, at),
+            _ => forward_tile::<V, 1, NV, F, PLANE>(f, y, at),
         }
         o0 += bs;
     }
 }
 
-/// One output row in tiles of `NV` vectors of `V`, the last one moved back to end at the
-/// row's end (overlapping its neighbour, which it recomputes equal).
+/// One output row (or with `PLANE` the plane run of `n` values) in tiles of `NV` vectors of
+/// `V`, the last one moved back to end at the row's end (overlapping its neighbour, which it
+/// recomputes equal).
 #[inline(always)]
-fn forward_row<V: Lanes, const NV: usize, const F: usize>(
+fn forward_row<V: Lanes, const NV: usize, const F: usize, const PLANE: bool>(
     f: &Forward<'_, V::E>,
     y: &mut [V::E],
-    oy: usize,
+    (oy, n): (usize, usize),
 ) {
-    let (n, width) = (f.g.n(), NV * V::N);
+    let width = NV * V::N;
     let mut q0 = 0;
     while q0 + width <= n {
-        forward_blocks::<V, NV, F>(f, y, oy, q0);
+        forward_blocks::<V, NV, F, PLANE>(f, y, oy, q0);
         q0 += width;
     }
     if q0 < n {
-        forward_blocks::<V, NV, F>(f, y, oy, n - width);
+        forward_blocks::<V, NV, F, PLANE>(f, y, oy, n - width);
     }
 }
 
@@ -219,18 +285,43 @@ pub fn forward_body<V: Lanes, const NV: usize>(
     }
 }
 
-/// Every output row; `F` is the filter size when known at compile time (3 and 5, whose tap
-/// loops then unroll), else 0.
+/// Every output row, or the plane run when rows are shorter than a wide tile (see the
+/// module doc); `F` is the filter size when known at compile time (3 and 5, whose tap loops
+/// then unroll), else 0.
 #[inline(always)]
 fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
-    let n = f.g.n();
-    for oy in 0..f.g.oh() {
-        if n >= NV * V::N {
-            forward_row::<V, NV, F>(f, y, oy);
-        } else if n >= V::N {
-            forward_row::<V, 1, F>(f, y, oy);
+    let (g, n) = (f.g, f.g.n());
+    let run = ((g.oh() - 1) * g.w + g.w + 1 - g.f) * g.m;
+    // Lanes computed: by rows, whole tiles per row (the last one overlapping; tiles of one
+    // vector counted 1.5 times, as they load more per FMA); by the plane run, tiles of NV
+    // vectors or of 3, whichever wastes less on the overlapping last tile.
+    let (wide, vectors) = (NV * V::N, run.div_ceil(V::N));
+    let by_rows = match n {
+        n if n >= wide => g.oh() * n.div_ceil(wide) * wide,
+        n if n >= V::N => g.oh() * n.div_ceil(V::N) * V::N * 3 / 2,
+        _ => usize::MAX,
+    };
+    let waste = |nv: usize| vectors.div_ceil(nv) * nv;
+    let by_plane = waste(NV).min(waste(3)) * V::N;
+    if g.tiling == Tiling::Auto && run > n && by_plane < by_rows {
+        // LeNet's c2 at batch 1: a run of 9 vectors is 12 in tiles of 6, 9 in tiles of 3.
+        return if run >= wide && waste(NV) <= waste(3) {
+            forward_row::<V, NV, F, true>(f, y, (0, run))
+        } else if run >= 3 * V::N {
+            forward_row::<V, 3, F, true>(f, y, (0, run))
+        } else if run >= V::N {
+            forward_row::<V, 1, F, true>(f, y, (0, run))
         } else {
-            forward_row::<One<V::E>, 1, F>(f, y, oy);
+            forward_row::<One<V::E>, 1, F, true>(f, y, (0, run))
+        };
+    }
+    for oy in 0..g.oh() {
+        if n >= NV * V::N {
+            forward_row::<V, NV, F, false>(f, y, (oy, n));
+        } else if n >= V::N {
+            forward_row::<V, 1, F, false>(f, y, (oy, n));
+        } else {
+            forward_row::<One<V::E>, 1, F, false>(f, y, (oy, n));
         }
     }
 }

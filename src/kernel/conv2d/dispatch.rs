@@ -1,5 +1,5 @@
-//! Which compiled copy of the direct bodies runs: AVX-512 or AVX2+FMA vectors for f32 (chosen
-//! by the caller's [`Isa`]), one lane for scalar f32 and for f64. Tile sizes:
+//! The direct bodies as kernels of `kernel::dispatch`: AVX-512 or AVX2+FMA vectors for f32
+//! (chosen by the caller's [`Isa`]), one lane for scalar f32 and for f64. Tile sizes:
 //!
 //! | | forward tile | `dW` tile |
 //! |---|---|---|
@@ -9,11 +9,10 @@
 
 use super::direct::{Valid, forward_body};
 use super::grad::{dw_body, row_sums_body};
-use crate::kernel::gemm::{Element, Gemm, usable};
+use crate::kernel::dispatch::{Simd, WithSimd, dispatch};
+use crate::kernel::gemm::{Element, Gemm};
 use crate::kernel::isa::Isa;
 use crate::kernel::lanes::One;
-#[cfg(target_arch = "x86_64")]
-use crate::kernel::lanes::{F32x8, F32x16};
 
 /// Element types with direct convolution kernels (f32 on every [`Isa`], f64 on one lane).
 pub trait ConvKernel: Element + Gemm + PartialOrd + Send + Sync {
@@ -49,15 +48,7 @@ pub trait ConvKernel: Element + Gemm + PartialOrd + Send + Sync {
 
 impl ConvKernel for f32 {
     fn row_sums(isa: Isa, alpha: f32, rows: &[f32], out: &mut [f32]) {
-        match usable(isa) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { row_sums_avx512(alpha, rows, out) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { row_sums_avx2(alpha, rows, out) },
-            _ => row_sums_body::<One<f32>>(alpha, rows, out),
-        }
+        dispatch(isa, RowSums { alpha, rows, out })
     }
 
     fn valid_forward(
@@ -69,15 +60,7 @@ impl ConvKernel for f32 {
         y: &mut [f32],
         o: (usize, usize),
     ) {
-        match usable(isa) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { forward_avx512(g, x, w, b, y, o) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { forward_avx2(g, x, w, b, y, o) },
-            _ => forward_body::<One<f32>, 4>(g, x, w, b, y, o),
-        }
+        dispatch(isa, Forward { g, x, w, b, y, o })
     }
 
     fn valid_dw(
@@ -90,14 +73,87 @@ impl ConvKernel for f32 {
         o: (usize, usize),
         acc: &mut [f32],
     ) {
-        match usable(isa) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { dw_avx512(g, alpha, (x, dy), dw, o, acc) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { dw_avx2(g, alpha, (x, dy), dw, o, acc) },
-            _ => dw_body::<One<f32>, 2>(g, alpha, (x, dy), dw, o, acc),
+        dispatch(
+            isa,
+            Dw {
+                g,
+                alpha,
+                x,
+                dy,
+                dw,
+                o,
+                acc,
+            },
+        )
+    }
+}
+
+/// [`ConvKernel::row_sums`] as a kernel.
+struct RowSums<'a> {
+    alpha: f32,
+    rows: &'a [f32],
+    out: &'a mut [f32],
+}
+
+impl WithSimd for RowSums<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        row_sums_body::<S::F32>(self.alpha, self.rows, self.out)
+    }
+}
+
+/// [`ConvKernel::valid_forward`] as a kernel.
+struct Forward<'a> {
+    g: Valid,
+    x: &'a [f32],
+    w: &'a [f32],
+    b: Option<&'a [f32]>,
+    y: &'a mut [f32],
+    o: (usize, usize),
+}
+
+impl WithSimd for Forward<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Forward { g, x, w, b, y, o } = self;
+        match S::ISA {
+            Isa::Avx512 => forward_body::<S::F32, 6>(g, x, w, b, y, o),
+            Isa::Avx2 => forward_body::<S::F32, 3>(g, x, w, b, y, o),
+            Isa::Scalar => forward_body::<S::F32, 4>(g, x, w, b, y, o),
+        }
+    }
+}
+
+/// [`ConvKernel::valid_dw`] as a kernel.
+struct Dw<'a> {
+    g: Valid,
+    alpha: f32,
+    x: &'a [f32],
+    dy: &'a [f32],
+    dw: &'a mut [f32],
+    o: (usize, usize),
+    acc: &'a mut [f32],
+}
+
+impl WithSimd for Dw<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let Dw {
+            g,
+            alpha,
+            x,
+            dy,
+            dw,
+            o,
+            acc,
+        } = self;
+        let xdy = (x, dy);
+        match S::ISA {
+            Isa::Avx512 => dw_body::<S::F32, 5>(g, alpha, xdy, dw, o, acc),
+            Isa::Avx2 | Isa::Scalar => dw_body::<S::F32, 2>(g, alpha, xdy, dw, o, acc),
         }
     }
 }
@@ -131,68 +187,4 @@ impl ConvKernel for f64 {
     ) {
         dw_body::<One<f64>, 2>(g, alpha, (x, dy), dw, o, acc)
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn forward_avx512(
-    g: Valid,
-    x: &[f32],
-    w: &[f32],
-    b: Option<&[f32]>,
-    y: &mut [f32],
-    o: (usize, usize),
-) {
-    forward_body::<F32x16, 6>(g, x, w, b, y, o)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn forward_avx2(
-    g: Valid,
-    x: &[f32],
-    w: &[f32],
-    b: Option<&[f32]>,
-    y: &mut [f32],
-    o: (usize, usize),
-) {
-    forward_body::<F32x8, 3>(g, x, w, b, y, o)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn dw_avx512(
-    g: Valid,
-    alpha: f32,
-    xdy: (&[f32], &[f32]),
-    dw: &mut [f32],
-    o: (usize, usize),
-    acc: &mut [f32],
-) {
-    dw_body::<F32x16, 5>(g, alpha, xdy, dw, o, acc)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn dw_avx2(
-    g: Valid,
-    alpha: f32,
-    xdy: (&[f32], &[f32]),
-    dw: &mut [f32],
-    o: (usize, usize),
-    acc: &mut [f32],
-) {
-    dw_body::<F32x8, 2>(g, alpha, xdy, dw, o, acc)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn row_sums_avx512(alpha: f32, rows: &[f32], out: &mut [f32]) {
-    row_sums_body::<F32x16>(alpha, rows, out)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn row_sums_avx2(alpha: f32, rows: &[f32], out: &mut [f32]) {
-    row_sums_body::<F32x8>(alpha, rows, out)
 }

@@ -34,7 +34,7 @@ use super::fork;
 use super::gemm::{Element, parallel_threshold};
 use super::im2col;
 use super::isa::Isa;
-use direct::{Valid, block};
+use direct::{Tiling, Valid, block};
 use grad::dw_scratch;
 use pad::Bordered;
 
@@ -115,6 +115,7 @@ impl ConvDims {
             f: self.f,
             m: self.m,
             zero: self.p,
+            tiling: Tiling::Auto,
         }
     }
 
@@ -203,12 +204,42 @@ pub fn forward_with<T: ConvKernel>(
     s: &mut ConvScratch<T>,
     y: &mut [T],
 ) {
+    forward_tiled((isa, Tiling::Auto), d, x, (w, b), s, y)
+}
+
+/// [`forward_with`] as it ran before the plane runs for short rows (tiles along output rows
+/// only). Kept as the benches' baseline.
+#[doc(hidden)]
+pub fn forward_rows_with<T: ConvKernel>(
+    isa: Isa,
+    d: ConvDims,
+    x: &[T],
+    w: &[T],
+    b: &[T],
+    s: &mut ConvScratch<T>,
+    y: &mut [T],
+) {
+    forward_tiled((isa, Tiling::Rows), d, x, (w, b), s, y)
+}
+
+/// [`forward_with`] with the direct kernel's tiling given.
+fn forward_tiled<T: ConvKernel>(
+    (isa, tiling): (Isa, Tiling),
+    d: ConvDims,
+    x: &[T],
+    (w, b): (&[T], &[T]),
+    s: &mut ConvScratch<T>,
+    y: &mut [T],
+) {
     d.check(x, w, y);
     assert_eq!(b.len(), d.c_out, "conv2d: bias length");
     if !d.is_direct() {
         return im2col::forward(d, x, w, b, &mut s.col, y);
     }
-    let g = d.valid();
+    let g = Valid {
+        tiling,
+        ..d.valid()
+    };
     let xp: &[T] = if d.p == 0 {
         x
     } else {
@@ -305,6 +336,7 @@ pub fn backward_with<T: ConvKernel>(
         f: d.f,
         m: d.m,
         zero: q,
+        tiling: Tiling::Auto,
     };
     let flipped: &[T] = flipped;
     let mut dx_pass = |split: bool| {

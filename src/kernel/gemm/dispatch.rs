@@ -3,11 +3,12 @@
 //! the calling thread, where a fork would cost more than it saves. The scalar path is the
 //! reference body on one thread.
 
-use super::packed::{self, Order, Rows};
-use super::simd::{self, Ld, Strided};
+use super::packed::{self, Order, Rows, nt_body};
+use super::simd::{Ld, Strided, nn_body};
 use super::split::{self, INNER_MAX, Part, Split};
 use super::view::Out;
 use super::{Dims, Gemm, check_lens, nn_reference, nt_reference, tn_reference};
+use crate::kernel::dispatch::{Simd, WithSimd, dispatch};
 use crate::kernel::isa::Isa;
 
 impl Gemm for f32 {
@@ -84,20 +85,36 @@ fn tail(s: &[f32], off: usize) -> &[f32] {
 }
 
 /// The `nn` body on one share: `A(i, p)` at `a[i·rs + p·cs]`, `B` `k × n` row-major.
-fn nn_part(isa: Isa, ab: (f32, f32), (a, rs, cs): Strided, (b, ldb): Ld, part: Part, c: Out) {
-    let mut c = c;
-    let (a, b) = (
-        (tail(a, part.i0 * rs + part.p0 * cs), rs, cs),
-        (tail(b, part.p0 * ldb + part.j0), ldb),
-    );
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { simd::nn_avx512(part.d, ab, a, b, &mut c) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { simd::nn_avx2(part.d, ab, a, b, &mut c) },
-        _ => unreachable!("the scalar path runs the reference"),
+struct NnPart<'a> {
+    dot: bool,
+    ab: (f32, f32),
+    a: Strided<'a>,
+    b: Ld<'a>,
+    part: Part,
+    c: Out<'a>,
+}
+
+impl WithSimd for NnPart<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let NnPart {
+            dot,
+            ab,
+            a: (a, rs, cs),
+            b: (b, ldb),
+            part,
+            mut c,
+        } = self;
+        let (a, b) = (
+            (tail(a, part.i0 * rs + part.p0 * cs), rs, cs),
+            (tail(b, part.p0 * ldb + part.j0), ldb),
+        );
+        match S::ISA {
+            Isa::Avx512 => nn_body::<S::F32, 4, 64, 16>(dot, part.d, ab, a, b, &mut c),
+            Isa::Avx2 => nn_body::<S::F32, 4, 16, 8>(dot, part.d, ab, a, b, &mut c),
+            Isa::Scalar => unreachable!("the scalar path runs the reference"),
+        }
     }
 }
 
@@ -119,13 +136,52 @@ pub fn nn_split(
     beta: f32,
     c: &mut [f32],
 ) {
+    nn_run((isa, true), split, d, (alpha, beta), (a, b), c)
+}
+
+/// [`nn_with`] as it ran before the small-batch path: the columns that no register tile
+/// covers (all of them for `n` < 16) one row and one value at a time. Kept as the benches'
+/// baseline.
+#[doc(hidden)]
+pub fn nn_previous_with(
+    isa: Isa,
+    d: Dims,
+    alpha: f32,
+    a: &[f32],
+    b: &[f32],
+    beta: f32,
+    c: &mut [f32],
+) {
+    nn_run((isa, false), choose(Op::Nn, d), d, (alpha, beta), (a, b), c)
+}
+
+/// [`nn_split`] with the edge path chosen (`dot`: [`super::dot`], else one value at a time).
+fn nn_run(
+    (isa, dot): (Isa, bool),
+    split: Split,
+    d: Dims,
+    (alpha, beta): (f32, f32),
+    (a, b): (&[f32], &[f32]),
+    c: &mut [f32],
+) {
     check_lens(d, a, b, c);
     let isa = usable(isa);
     if isa == Isa::Scalar {
         return nn_reference(d, alpha, a, b, beta, c);
     }
     split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
-        nn_part(isa, (alpha, beta), (a, d.k, 1), (b, d.n), part, c)
+        let (a, b, ab) = ((a, d.k, 1), (b, d.n), (alpha, beta));
+        dispatch(
+            isa,
+            NnPart {
+                dot,
+                ab,
+                a,
+                b,
+                part,
+                c,
+            },
+        )
     });
 }
 
@@ -153,7 +209,18 @@ pub fn tn_split(
     }
     // A(i, p) = a[i + p·m]: the nn body with strides (1, m).
     split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
-        nn_part(isa, (alpha, beta), (a, 1, d.m), (b, d.n), part, c)
+        let (a, b, ab) = ((a, 1, d.m), (b, d.n), (alpha, beta));
+        dispatch(
+            isa,
+            NnPart {
+                dot: true,
+                ab,
+                a,
+                b,
+                part,
+                c,
+            },
+        )
     });
 }
 
@@ -221,7 +288,6 @@ pub(crate) fn nt_ordered(
         return nt_reference(d, alpha, a, b, beta, c);
     }
     split::run(split, d, beta, Out::new(c, d.m, d.n), |part, beta, c| {
-        let mut c = c;
         let p = part;
         let a = Rows {
             s: tail(a, p.i0 * d.k + p.p0),
@@ -237,15 +303,33 @@ pub(crate) fn nt_ordered(
             Order::Direct => (a, b),
             Order::Transposed => (b, a),
         };
-        let ab = (alpha, beta);
-        match isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            Isa::Avx512 => unsafe { packed::nt_avx512(p.d.k, ab, yx, &mut c, order) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            Isa::Avx2 => unsafe { packed::nt_avx2(p.d.k, ab, yx, &mut c, order) },
-            _ => unreachable!("the scalar path runs the reference"),
-        }
+        let k = (p.d.k, (alpha, beta));
+        dispatch(isa, NtPart { k, yx, c, order })
     });
+}
+
+/// The `nt` body on one share (see `packed`).
+struct NtPart<'a> {
+    k: (usize, (f32, f32)),
+    yx: (Rows<'a>, Rows<'a>),
+    c: Out<'a>,
+    order: Order,
+}
+
+impl WithSimd for NtPart<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: Simd>(self, _: S) {
+        let NtPart {
+            k: (k, ab),
+            yx,
+            mut c,
+            order,
+        } = self;
+        match S::ISA {
+            Isa::Avx512 => nt_body::<4, 8, 64, 32, 16>(k, ab, yx, &mut c, order),
+            Isa::Avx2 => nt_body::<4, 8, 16, 16, 8>(k, ab, yx, &mut c, order),
+            Isa::Scalar => unreachable!("the scalar path runs the reference"),
+        }
+    }
 }

@@ -19,6 +19,7 @@
 //! ISA chosen at run time. `isa_tests` checks every ISA and split against the reference.
 
 mod dispatch;
+mod dot;
 #[cfg(test)]
 mod isa_tests;
 mod packed;
@@ -28,7 +29,8 @@ mod view;
 
 pub(crate) use dispatch::usable;
 pub use dispatch::{
-    Op, choose, nn_split, nn_with, nt_split, nt_with, parallel_threshold, tn_split, tn_with,
+    Op, choose, nn_previous_with, nn_split, nn_with, nt_split, nt_with, parallel_threshold,
+    tn_split, tn_with,
 };
 pub use split::{INNER_MAX, Split};
 

@@ -84,56 +84,67 @@ fn pack<const NR: usize>(x: Rows, (s0, w): (usize, usize), p0: usize, panel: &mu
 #[inline(always)]
 fn turn8(m: &[[f32; 8]; 8]) -> [[f32; 8]; 8] {
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: `turn8` is only reached from `nt_avx2` and `nt_avx512` (through `pack`), whose
-    // callers detected AVX2 and with it AVX.
-    return unsafe { transpose8(m) };
+    return transpose8(m);
     #[cfg(not(target_arch = "x86_64"))]
     return core::array::from_fn(|c| core::array::from_fn(|r| m[r][c]));
 }
 
 /// `t[c][r] = m[r][c]`: the 8 × 8 transpose in 24 AVX shuffles (unpack pairs of rows, shuffle
-/// pairs of those, swap 128-bit halves).
+/// pairs of those, swap 128-bit halves). Only reached from `nt_body` on the AVX2 and AVX-512
+/// tokens (`gemm::dispatch` runs the reference on the scalar path), so AVX is enabled around
+/// it: that is the SAFETY argument of the intrinsics below, as for the lanes types.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[inline(always)]
 fn transpose8(m: &[[f32; 8]; 8]) -> [[f32; 8]; 8] {
     use core::arch::x86_64::{
         _mm256_loadu_ps, _mm256_permute2f128_ps as halves, _mm256_shuffle_ps as shuffle,
         _mm256_storeu_ps, _mm256_unpackhi_ps as hi, _mm256_unpacklo_ps as lo,
     };
-    // SAFETY: each `m[i]` is 8 readable f32 (unaligned loads).
-    let r = unsafe { m.map(|row| _mm256_loadu_ps(row.as_ptr())) };
-    let (t0, t1, t2, t3) = (
-        lo(r[0], r[1]),
-        hi(r[0], r[1]),
-        lo(r[2], r[3]),
-        hi(r[2], r[3]),
-    );
-    let (t4, t5, t6, t7) = (
-        lo(r[4], r[5]),
-        hi(r[4], r[5]),
-        lo(r[6], r[7]),
-        hi(r[6], r[7]),
-    );
-    let (u0, u1) = (shuffle::<0x44>(t0, t2), shuffle::<0xEE>(t0, t2));
-    let (u2, u3) = (shuffle::<0x44>(t1, t3), shuffle::<0xEE>(t1, t3));
-    let (u4, u5) = (shuffle::<0x44>(t4, t6), shuffle::<0xEE>(t4, t6));
-    let (u6, u7) = (shuffle::<0x44>(t5, t7), shuffle::<0xEE>(t5, t7));
-    let out = [
-        halves::<0x20>(u0, u4),
-        halves::<0x20>(u1, u5),
-        halves::<0x20>(u2, u6),
-        halves::<0x20>(u3, u7),
-        halves::<0x31>(u0, u4),
-        halves::<0x31>(u1, u5),
-        halves::<0x31>(u2, u6),
-        halves::<0x31>(u3, u7),
-    ];
-    let mut t = [[0f32; 8]; 8];
-    for (dst, v) in t.iter_mut().zip(out) {
-        // SAFETY: `dst` is 8 writable f32 (unaligned store).
-        unsafe { _mm256_storeu_ps(dst.as_mut_ptr(), v) };
+    // SAFETY: each `m[i]` is 8 readable f32 (unaligned loads), each `t[i]` 8 writable
+    // ones (unaligned stores); AVX is enabled where this runs (see above).
+    unsafe {
+        let r: [_; 8] = [
+            _mm256_loadu_ps(m[0].as_ptr()),
+            _mm256_loadu_ps(m[1].as_ptr()),
+            _mm256_loadu_ps(m[2].as_ptr()),
+            _mm256_loadu_ps(m[3].as_ptr()),
+            _mm256_loadu_ps(m[4].as_ptr()),
+            _mm256_loadu_ps(m[5].as_ptr()),
+            _mm256_loadu_ps(m[6].as_ptr()),
+            _mm256_loadu_ps(m[7].as_ptr()),
+        ];
+        let (t0, t1, t2, t3) = (
+            lo(r[0], r[1]),
+            hi(r[0], r[1]),
+            lo(r[2], r[3]),
+            hi(r[2], r[3]),
+        );
+        let (t4, t5, t6, t7) = (
+            lo(r[4], r[5]),
+            hi(r[4], r[5]),
+            lo(r[6], r[7]),
+            hi(r[6], r[7]),
+        );
+        let (u0, u1) = (shuffle::<0x44>(t0, t2), shuffle::<0xEE>(t0, t2));
+        let (u2, u3) = (shuffle::<0x44>(t1, t3), shuffle::<0xEE>(t1, t3));
+        let (u4, u5) = (shuffle::<0x44>(t4, t6), shuffle::<0xEE>(t4, t6));
+        let (u6, u7) = (shuffle::<0x44>(t5, t7), shuffle::<0xEE>(t5, t7));
+        let out = [
+            halves::<0x20>(u0, u4),
+            halves::<0x20>(u1, u5),
+            halves::<0x20>(u2, u6),
+            halves::<0x20>(u3, u7),
+            halves::<0x31>(u0, u4),
+            halves::<0x31>(u1, u5),
+            halves::<0x31>(u2, u6),
+            halves::<0x31>(u3, u7),
+        ];
+        let mut t = [[0f32; 8]; 8];
+        for (dst, v) in t.iter_mut().zip(out) {
+            _mm256_storeu_ps(dst.as_mut_ptr(), v);
+        }
+        t
     }
-    t
 }
 
 /// One `MR × NR` tile at `(r0, s0)`: `acc[i][s] = Σ_p Y(r0 + i, p0 + p)·panel[p][s]`, then
@@ -269,7 +280,13 @@ fn panels<
 
 /// The whole product `Y·Xᵀ`, as `C` (`Direct`) or as `Cᵀ` (`Transposed`); see [`panels`].
 #[inline(always)]
-fn nt_body<const MR: usize, const MR3: usize, const W1: usize, const W2: usize, const W3: usize>(
+pub(crate) fn nt_body<
+    const MR: usize,
+    const MR3: usize,
+    const W1: usize,
+    const W2: usize,
+    const W3: usize,
+>(
     k: usize,
     ab: (f32, f32),
     (y, x): (Rows, Rows),
@@ -299,22 +316,4 @@ fn nt_body<const MR: usize, const MR3: usize, const W1: usize, const W2: usize, 
         Order::Direct => panels::<MR, MR3, W1, W2, W3, false>((k, ab), (y, x), out),
         Order::Transposed => panels::<MR, MR3, W1, W2, W3, true>((k, ab), (y, x), out),
     }
-}
-
-/// `Y·Xᵀ` (see [`Order`]) with AVX-512 tiles 4 × 64, 4 × 32 and 8 × 16.
-///
-/// Callers must have detected AVX-512F, AVX2 and FMA (calling it is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-pub(crate) fn nt_avx512(k: usize, ab: (f32, f32), yx: (Rows, Rows), out: &mut Out, o: Order) {
-    nt_body::<4, 8, 64, 32, 16>(k, ab, yx, out, o)
-}
-
-/// `Y·Xᵀ` (see [`Order`]) with AVX2 tiles 4 × 16 and 8 × 8.
-///
-/// Callers must have detected AVX2 and FMA (calling it is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-pub(crate) fn nt_avx2(k: usize, ab: (f32, f32), yx: (Rows, Rows), out: &mut Out, o: Order) {
-    nt_body::<4, 8, 16, 16, 8>(k, ab, yx, out, o)
 }

@@ -1,4 +1,5 @@
-//! f32 `nn` products with register tiles, compiled per ISA behind `#[target_feature]`.
+//! f32 `nn` products with register tiles, one body for every ISA (`dispatch` picks the tile
+//! sizes by the ISA's token).
 //!
 //! `C ← α·A·B + β·C` with `A(i, p) = a[i·rs + p·cs]`, so one body serves `A` (rs = k,
 //! cs = 1) and `Aᵀ` (rs = 1, cs = m, the `tn` product), and `B(p, j) = b[p·ldb + j]`, so a
@@ -12,7 +13,9 @@
 //! caller is compiled with FMA enabled (on the default target it would be a libm call).
 
 use super::Dims;
+use super::dot::nn_dot;
 use super::view::Out;
+use crate::kernel::lanes::Lanes;
 
 /// `A(i, p) = a[i·rs + p·cs]`.
 pub(crate) type Strided<'a> = (&'a [f32], usize, usize);
@@ -114,9 +117,13 @@ fn nn_columns<const MR: usize, const NR: usize>(
     j0
 }
 
-/// The whole `nn` product with tiles `MR × NR` then `MR × NR2` then single columns.
+/// The whole `nn` product with tiles `MR × NR` then `MR × NR2`, then the columns left over
+/// as dot products along `k` of `V` lanes ([`nn_dot`]) when `A`'s rows are contiguous, else
+/// one row at a time. `dot: false` keeps the previous row-at-a-time edge (the benches'
+/// baseline).
 #[inline(always)]
-fn nn_body<const MR: usize, const NR: usize, const NR2: usize>(
+pub(crate) fn nn_body<V: Lanes<E = f32>, const MR: usize, const NR: usize, const NR2: usize>(
+    dot: bool,
     d: Dims,
     ab: (f32, f32),
     a: Strided,
@@ -147,25 +154,9 @@ fn nn_body<const MR: usize, const NR: usize, const NR2: usize>(
     );
     let j0 = nn_columns::<MR, NR>(d, ab, a, b, c, 0);
     let j0 = nn_columns::<MR, NR2>(d, ab, a, b, c, j0);
-    if j0 < d.n {
-        nn_edge(d, ab, a, b, c, j0); // fewer than NR2 ≤ 64 columns are left
+    if j0 < d.n && dot && a.2 == 1 {
+        nn_dot::<V>(d, ab, a, b, c, j0); // fewer than NR2 ≤ 16 columns are left
+    } else if j0 < d.n {
+        nn_edge(d, ab, a, b, c, j0);
     }
-}
-
-/// `C ← α·A(i, p)·B + β·C` with AVX-512 tiles.
-///
-/// Callers must have detected AVX-512F, AVX2 and FMA (calling it is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-pub(crate) fn nn_avx512(d: Dims, ab: (f32, f32), a: Strided, b: Ld, c: &mut Out) {
-    nn_body::<4, 64, 16>(d, ab, a, b, c)
-}
-
-/// `C ← α·A(i, p)·B + β·C` with AVX2 tiles.
-///
-/// Callers must have detected AVX2 and FMA (calling it is `unsafe` elsewhere).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-pub(crate) fn nn_avx2(d: Dims, ab: (f32, f32), a: Strided, b: Ld, c: &mut Out) {
-    nn_body::<4, 16, 8>(d, ab, a, b, c)
 }

@@ -13,7 +13,9 @@
 //! compiler vectorizes with SSE2: faster than one lane at a time). Scalar max pooling forward
 //! runs the kernel on one lane (about 1.8× the reference here).
 
+mod kernels;
 pub mod reference;
+mod rows;
 mod simd;
 #[cfg(test)]
 mod tests;
@@ -22,13 +24,13 @@ pub use reference::{
     avg_backward_reference, avg_forward_reference, max_backward_reference, max_forward_reference,
 };
 
+use super::dispatch::dispatch;
 use super::fork;
 use super::gemm::{Element, usable};
 use super::isa::Isa;
 use super::lanes::One;
-#[cfg(target_arch = "x86_64")]
-use super::lanes::{F32x8, F32x16};
-use simd::{avg_backward_body, avg_forward_body, max_backward_body, max_forward_body};
+use kernels::Pool;
+use simd::max_forward_body;
 
 /// Sizes of one pooling over a batch of `m` samples.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,26 +151,38 @@ impl PoolKernel for f64 {
     }
 }
 
-/// `y ← max-pool(x)` in f32 on `isa`, with the argmax features when `arg` is given.
+/// `y ← max-pool(x)` in f32 on `isa`, with the argmax features when `arg` is given. Without
+/// the argmax, batches narrower than a vector run by rows (see `rows`).
 pub fn max_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: Option<&mut [u32]>) {
+    max_forward_path((isa, true), d, x, y, arg)
+}
+
+/// [`max_forward_with`] as it ran before the row path for small batches (the benches'
+/// baseline).
+#[doc(hidden)]
+pub fn max_forward_windows_with(
+    isa: Isa,
+    d: PoolDims,
+    x: &[f32],
+    y: &mut [f32],
+    arg: Option<&mut [u32]>,
+) {
+    max_forward_path((isa, false), d, x, y, arg)
+}
+
+fn max_forward_path(
+    (isa, rows_ok): (Isa, bool),
+    d: PoolDims,
+    x: &[f32],
+    y: &mut [f32],
+    arg: Option<&mut [u32]>,
+) {
     d.check(x.len(), y.len());
+    if arg.is_none() && rows_ok && rows::by_rows(usable(isa), &d) {
+        return dispatch(isa, Pool::MaxRows(d, x, y));
+    }
     let run = |d: PoolDims, c0: usize, x: &[f32], y: &mut [f32], arg: Option<&mut [u32]>| {
-        match (usable(isa), arg) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-            (Isa::Avx512, Some(a)) => unsafe { max_forward_avx512::<true>(d, x, y, a, c0) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            (Isa::Avx512, None) => unsafe { max_forward_avx512::<false>(d, x, y, &mut [], c0) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-            (Isa::Avx2, Some(a)) => unsafe { max_forward_avx2::<true>(d, x, y, a, c0) },
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: as above.
-            (Isa::Avx2, None) => unsafe { max_forward_avx2::<false>(d, x, y, &mut [], c0) },
-            (_, Some(a)) => max_forward_body::<One<f32>, true>(d, x, y, a, c0),
-            (_, None) => max_forward_body::<One<f32>, false>(d, x, y, &mut [], c0),
-        }
+        dispatch(isa, Pool::Max(d, c0, x, y, arg))
     };
     let Some(k) = d.cut() else {
         return run(d, 0, x, y, arg);
@@ -191,14 +205,8 @@ pub fn max_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: Op
 /// `dx ← 0`, then `dx[arg[k]] += dy[k]`, in f32 on `isa`.
 pub fn max_backward_with(isa: Isa, d: PoolDims, dy: &[f32], arg: &[u32], dx: &mut [f32]) {
     d.check(dx.len(), dy.len());
-    let run = |d: PoolDims, c0: usize, dy: &[f32], arg: &[u32], dx: &mut [f32]| match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { max_backward_avx512(d, dy, arg, dx, c0) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { max_backward_avx2(d, dy, arg, dx, c0) },
-        _ => max_backward_reference(d, 0.0, dy, arg, dx),
+    let run = |d: PoolDims, c0: usize, dy: &[f32], arg: &[u32], dx: &mut [f32]| {
+        dispatch(isa, Pool::MaxBack(d, c0, dy, arg, dx))
     };
     // The reference (the scalar path) reads `arg` as features of its own slices: one call.
     let Some(k) = d.cut().filter(|_| usable(isa) != Isa::Scalar) else {
@@ -217,15 +225,7 @@ pub fn max_backward_with(isa: Isa, d: PoolDims, dy: &[f32], arg: &[u32], dx: &mu
 pub fn avg_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32]) {
     d.check(x.len(), y.len());
     let inv = f32::inv(d.f * d.f);
-    let run = |d: PoolDims, x: &[f32], y: &mut [f32]| match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avg_forward_avx512(d, inv, x, y) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avg_forward_avx2(d, inv, x, y) },
-        _ => avg_forward_reference(d, inv, x, y),
-    };
+    let run = |d: PoolDims, x: &[f32], y: &mut [f32]| dispatch(isa, Pool::Avg(d, inv, x, y));
     let Some(k) = d.cut() else {
         return run(d, x, y);
     };
@@ -241,15 +241,8 @@ pub fn avg_forward_with(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32]) {
 pub fn avg_backward_with(isa: Isa, d: PoolDims, dy: &[f32], dx: &mut [f32]) {
     d.check(dx.len(), dy.len());
     let inv = f32::inv(d.f * d.f);
-    let run = |d: PoolDims, dy: &[f32], dx: &mut [f32]| match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F, AVX2 and FMA.
-        Isa::Avx512 => unsafe { avg_backward_avx512(d, inv, dy, dx) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { avg_backward_avx2(d, inv, dy, dx) },
-        _ => avg_backward_reference(d, inv, dy, dx),
-    };
+    let run =
+        |d: PoolDims, dy: &[f32], dx: &mut [f32]| dispatch(isa, Pool::AvgBack(d, inv, dy, dx));
     let Some(k) = d.cut() else {
         return run(d, dy, dx);
     };
@@ -264,85 +257,5 @@ pub fn avg_backward_with(isa: Isa, d: PoolDims, dy: &[f32], dx: &mut [f32]) {
 /// The previous max-pooling kernel, kept as the benchmarks' baseline: the reference loops
 /// compiled with AVX2 or AVX-512 enabled (auto-vectorized), on one thread.
 pub fn max_forward_autovec(isa: Isa, d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-    match usable(isa) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx512 only after detecting AVX-512F.
-        Isa::Avx512 => unsafe { autovec_avx512(d, x, y, arg) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: `usable` returned Avx2 only after detecting AVX2 and FMA.
-        Isa::Avx2 => unsafe { autovec_avx2(d, x, y, arg) },
-        _ => max_forward_reference(d, x, y, arg),
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx2,fma")]
-fn autovec_avx512(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-    max_forward_reference(d, x, y, arg)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn autovec_avx2(d: PoolDims, x: &[f32], y: &mut [f32], arg: &mut [u32]) {
-    max_forward_reference(d, x, y, arg)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn max_forward_avx512<const ARG: bool>(
-    d: PoolDims,
-    x: &[f32],
-    y: &mut [f32],
-    arg: &mut [u32],
-    c0: usize,
-) {
-    max_forward_body::<F32x16, ARG>(d, x, y, arg, c0)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn max_forward_avx2<const ARG: bool>(
-    d: PoolDims,
-    x: &[f32],
-    y: &mut [f32],
-    arg: &mut [u32],
-    c0: usize,
-) {
-    max_forward_body::<F32x8, ARG>(d, x, y, arg, c0)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn max_backward_avx512(d: PoolDims, dy: &[f32], arg: &[u32], dx: &mut [f32], c0: usize) {
-    max_backward_body::<F32x16>(d, dy, arg, dx, c0)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn max_backward_avx2(d: PoolDims, dy: &[f32], arg: &[u32], dx: &mut [f32], c0: usize) {
-    max_backward_body::<F32x8>(d, dy, arg, dx, c0)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn avg_forward_avx512(d: PoolDims, inv: f32, x: &[f32], y: &mut [f32]) {
-    avg_forward_body::<F32x16>(d, inv, x, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn avg_forward_avx2(d: PoolDims, inv: f32, x: &[f32], y: &mut [f32]) {
-    avg_forward_body::<F32x8>(d, inv, x, y)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx2,fma")]
-fn avg_backward_avx512(d: PoolDims, inv: f32, dy: &[f32], dx: &mut [f32]) {
-    avg_backward_body::<F32x16>(d, inv, dy, dx)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn avg_backward_avx2(d: PoolDims, inv: f32, dy: &[f32], dx: &mut [f32]) {
-    avg_backward_body::<F32x8>(d, inv, dy, dx)
+    dispatch(isa, Pool::Autovec(d, x, y, arg))
 }

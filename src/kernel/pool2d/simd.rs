@@ -27,9 +27,11 @@ struct At {
 }
 
 /// Runs `$wide` on every whole vector of `$n` samples of every window, then `$one` on each
-/// remaining sample, with `$a: At` in scope (a macro, not a closure: see the module doc).
+/// remaining sample (or `$rest` once on all of them), with `$a: At` in scope (a macro, not a
+/// closure: see the module doc).
 macro_rules! each_chunk {
-    ($d:expr, $c0:expr, $n:expr, |$a:ident| $wide:expr, $one:expr) => {{
+    // `$rest` runs once on the last `$rem < $n` samples of each window.
+    ($d:expr, $c0:expr, $n:expr, |$a:ident| $wide:expr, |$ra:ident, $rem:ident| $rest:expr) => {{
         let d: &PoolDims = $d;
         let whole = d.m - d.m % $n;
         for c in 0..d.c {
@@ -44,15 +46,24 @@ macro_rules! each_chunk {
                         $wide;
                         j += $n;
                     }
-                    while j < d.m {
-                        let $a = At { first, abs, out, j };
-                        $one;
-                        j += 1;
+                    if j < d.m {
+                        let ($ra, $rem) = (At { first, abs, out, j }, d.m - j);
+                        $rest;
                     }
                 }
             }
         }
     }};
+    ($d:expr, $c0:expr, $n:expr, |$a:ident| $wide:expr, $one:expr) => {
+        each_chunk!($d, $c0, $n, |$a| $wide, |$a, rem| {
+            let (m, mut j) = ($a.j + rem, $a.j);
+            while j < m {
+                let $a = At { j, ..$a };
+                $one;
+                j += 1;
+            }
+        })
+    };
 }
 
 /// `F`, or the run-time window size when `F = 0`.
@@ -133,6 +144,29 @@ pub fn max_forward_body<V: Lanes, const ARG: bool>(
     }
 }
 
+/// The maxima (no argmax) of the last `rem < N` samples of one window, in masked vectors.
+#[inline(always)]
+fn max_rest<L: Lanes, const F: usize>(d: &PoolDims, x: &[L::E], y: &mut [L::E], a: At, rem: usize) {
+    let (m, f) = (d.m, size::<F>(d));
+    let xp = x.as_ptr();
+    // SAFETY: (every load) as in `max_chunk`, the window's features are inside `x`, and the
+    // `rem` samples from `a.j` end at `m`.
+    let mut best = unsafe { L::load_first(xp.add(a.first * m + a.j), rem) };
+    for u in 0..f {
+        for v in 0..f {
+            let off = u * d.w + v;
+            if off != 0 {
+                // SAFETY: see above.
+                let xv = unsafe { L::load_first(xp.add((a.first + off) * m + a.j), rem) };
+                best = L::select(xv.gt(best), xv, best);
+            }
+        }
+    }
+    let y = &mut y[a.out + a.j..][..rem];
+    // SAFETY: `y` holds lanes `0..rem`.
+    unsafe { best.store_range(y.as_mut_ptr(), 0, rem) };
+}
+
 #[inline(always)]
 fn max_windows<V: Lanes, const ARG: bool, const F: usize>(
     d: &PoolDims,
@@ -141,6 +175,15 @@ fn max_windows<V: Lanes, const ARG: bool, const F: usize>(
     arg: &mut [u32],
     c0: usize,
 ) {
+    if !ARG {
+        return each_chunk!(
+            d,
+            c0,
+            V::N,
+            |a| max_chunk::<V, false, F>(d, x, y, arg, a),
+            |a, rem| max_rest::<V, F>(d, x, y, a, rem)
+        );
+    }
     each_chunk!(
         d,
         c0,

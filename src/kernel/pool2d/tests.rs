@@ -122,3 +122,31 @@ fn the_previous_kernel_matches_the_reference() {
         assert_eq!((&y, &a), (&y0, &a0), "{isa:?}");
     }
 }
+
+#[test]
+fn small_batches_pool_like_the_reference_on_every_path() {
+    // m = 1…17: below 8 (AVX2) or 16 (AVX-512) samples max pooling without the argmax runs
+    // by rows; LeNet's two poolings, overlapping and gapped windows, and the window path.
+    for m in 1..=17 {
+        for (i, d) in [
+            dims(6, 28, 28, 2, 2, m),
+            dims(16, 10, 10, 2, 2, m),
+            dims(2, 7, 7, 3, 2, m),
+            dims(2, 7, 8, 2, 3, m),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            check_shape(d, 500 + 10 * m as u64 + i as u64);
+            let x = values(d.c * d.h * d.w * m, &mut StdRng::seed_from_u64(m as u64));
+            let n_out = d.c * d.oh * d.ow * m;
+            let mut y0 = vec![0.0; n_out];
+            max_forward_reference(d, &x, &mut y0, &mut vec![0; n_out]);
+            for isa in Isa::available() {
+                let mut y = vec![f32::NAN; y0.len()];
+                max_forward_windows_with(isa, d, &x, &mut y, None);
+                assert_close(&y, &y0, &format!("windows {isa:?} {d:?}"));
+            }
+        }
+    }
+}
