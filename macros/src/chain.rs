@@ -28,6 +28,11 @@ pub fn shape_name(k: usize) -> syn::Ident {
     format_ident!("S{}", k)
 }
 
+/// `L{k}`: field `k`'s input shape under lenient application, when it can be told.
+pub fn input_name(k: usize) -> syn::Ident {
+    format_ident!("L{}", k)
+}
+
 /// `OK{k}`: whether fields `0..=k` accept their inputs.
 pub fn ok_name(k: usize) -> syn::Ident {
     format_ident!("OK{}", k)

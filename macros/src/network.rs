@@ -18,7 +18,7 @@ use syn::Type;
 use syn::spanned::Spanned;
 
 use crate::ast::Container;
-use crate::chain::{Chain, ok_name, shape_name};
+use crate::chain::{Chain, input_name, ok_name, shape_name};
 use crate::generics::{concrete, impl_parts, type_text};
 use crate::{ctor, params};
 
@@ -42,23 +42,33 @@ pub fn expand(c: &Container<'_>) -> TokenStream {
         .iter()
         .zip(&tys)
         .map(|(k, t)| quote_spanned!(t.span()=> <#k as ::constnn::shape::Describe>::RULE));
+    // One pass over the fields: L{k} is field k's input under lenient application.
     let checks = tys.iter().enumerate().map(|(k, t)| {
+        let l = input_name(k);
         quote_spanned! {t.span()=>
             const _: () = if let ::core::option::Option::Some(m) =
-                ::constnn::shape::connection_error(NAME, &FIELDS, &TYPES, &RULES, INPUT, #k)
+                ::constnn::shape::connection_error(NAME, &FIELDS, &TYPES, &RULES[#k], #l, #k)
             {
                 ::core::panic!("{}", m.as_str())
             };
         }
     });
+    let inputs = (1..=n).map(|k| {
+        let (l, prev, i) = (input_name(k), input_name(k - 1), k - 1);
+        quote!(const #l: ::core::option::Option<::constnn::shape::Shape> =
+            ::constnn::shape::next_input(&RULES[#i], #prev);)
+    });
     let shapes = (0..=n).map(|k| {
-        let s = shape_name(k);
-        quote!(const #s: ::constnn::shape::Shape =
-            ::constnn::shape::known_or_empty(::constnn::shape::lenient_input(&RULES, INPUT, #k));)
+        let (s, l) = (shape_name(k), input_name(k));
+        quote!(const #s: ::constnn::shape::Shape = ::constnn::shape::known_or_empty(#l);)
     });
     let oks = (0..n).map(|k| {
-        let ok = ok_name(k);
-        quote!(const #ok: bool = ::constnn::shape::connection_ok(&RULES, INPUT, #k);)
+        let (ok, l) = (ok_name(k), input_name(k));
+        let before = (k > 0).then(|| {
+            let prev = ok_name(k - 1);
+            quote!(#prev &&)
+        });
+        quote!(const #ok: bool = #before ::constnn::shape::accepts(&RULES[#k], #l);)
     });
 
     let x_param: syn::GenericParam = syn::parse_quote!(__X: ::constnn::tensor::Tensor);
@@ -100,6 +110,8 @@ pub fn expand(c: &Container<'_>) -> TokenStream {
             const RULES: [::constnn::shape::Rule; #n] = [#(#rules),*];
             const INPUT: ::core::option::Option<::constnn::shape::Shape> =
                 ::constnn::shape::network_input(#declared, &RULES);
+            const L0: ::core::option::Option<::constnn::shape::Shape> = INPUT;
+            #(#inputs)*
             #input_check
             #(#checks)*
             #(#shapes)*

@@ -25,9 +25,11 @@ use crate::layer::{Build, Layer, ParamCount, Params};
 use crate::shape::{Describe, Rule};
 use crate::tensor::{Init, Tensor};
 
-/// An element-wise activation `g` with its derivative. Implementing it makes a type a
-/// [`Layer`] on every tensor; a layer also needs [`Describe`] (the rule
-/// [`Rule::SAME`]) and `#[derive(Params)]`, as the four here have.
+/// An element-wise activation `g` with its derivative. The four here are layers on every
+/// tensor shape (`Layer`, [`Describe`] with [`Rule::SAME`], `Params`, `Build`). An activation
+/// of your own implements this trait and those four like any layer of your own, its `Layer`
+/// calling [`f_all`](Activation::f_all) and [`df_all`](Activation::df_all) (see "Writing your
+/// own layer" in [`crate::layer`]).
 pub trait Activation: Clone + core::fmt::Debug {
     /// Name shown in summaries.
     const NAME: &'static str;
@@ -52,34 +54,28 @@ pub trait Activation: Clone + core::fmt::Debug {
     }
 }
 
-#[diagnostic::do_not_recommend]
-impl<A: Activation, X: Tensor> Layer<X> for A {
-    type Output = X;
-    type Cache = ();
-
-    fn forward(&mut self, z: &X, a: &mut X, c: &mut ()) {
-        self.infer(z, a, c);
-    }
-
-    fn infer(&self, z: &X, a: &mut X, _: &mut ()) {
-        a.set_batch_size(z.batch_size());
-        self.f_all(z.as_slice(), a.as_mut_slice());
-    }
-
-    fn backward(&mut self, z: &X, a: &X, _: &mut (), da: &X, dz: Option<&mut X>) {
-        let Some(dz) = dz else { return };
-        dz.set_batch_size(z.batch_size());
-        self.df_all(
-            (z.as_slice(), a.as_slice()),
-            da.as_slice(),
-            dz.as_mut_slice(),
-        );
-    }
-}
-
-/// `Describe`, `Params`, `ParamCount` and `Build` of a parameter-free activation.
+/// `Layer`, `Describe`, `Params`, `ParamCount` and `Build` of a parameter-free activation.
 macro_rules! activation_layer {
     ($($act:ty),*) => {$(
+        impl<X: Tensor> Layer<X> for $act {
+            type Output = X;
+            type Cache = ();
+
+            fn forward(&mut self, z: &X, a: &mut X, c: &mut ()) {
+                self.infer(z, a, c);
+            }
+
+            fn infer(&self, z: &X, a: &mut X, _: &mut ()) {
+                a.set_batch_size(z.batch_size());
+                self.f_all(z.as_slice(), a.as_mut_slice());
+            }
+
+            fn backward(&mut self, z: &X, a: &X, _: &mut (), da: &X, dz: Option<&mut X>) {
+                let Some(dz) = dz else { return };
+                dz.set_batch_size(z.batch_size());
+                self.df_all((z.as_slice(), a.as_slice()), da.as_slice(), dz.as_mut_slice());
+            }
+        }
         impl Describe for $act {
             const RULE: Rule = Rule::SAME;
         }
@@ -106,7 +102,7 @@ pub(crate) mod tests {
     use crate::tensor::Batch;
 
     /// Gradient check of an activation on inputs spread over [-3, 3], avoiding the kink at 0.
-    pub(crate) fn passes_gradcheck<A: Activation + Params<f64>>(mut g: A) {
+    pub(crate) fn passes_gradcheck<A: Activation + Params<f64> + Layer<Batch<3, f64>>>(mut g: A) {
         let x = Batch::<3, f64>::from_fn(4, |i, j| (i as f64 * 4.0 + j as f64) * 0.55 - 3.05);
         let report = gradcheck::check_layer(&mut g, &x, 1e-6, 3);
         assert!(report.max_error() < 1e-7, "{}: {report}", A::NAME);

@@ -29,7 +29,8 @@ pub mod nat;
 mod rule;
 
 pub use check::{
-    connection_error, connection_ok, input_error, known_or_empty, lenient_input, network_input,
+    accepts, connection_error, input_error, known_or_empty, lenient_input, network_input,
+    next_input,
 };
 pub use message::Message;
 pub use nat::{Dim, MAX_DIM, MAX_FEATURES};
