@@ -123,10 +123,7 @@ where
     O: Optimizer<T> + ?Sized,
 {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read::read_bounded(path, false)?;
     let file = parse(&bytes, path)?;
     let meta = Metadata::read(&bytes, path)?;
     let staged_model = stage_all(model, &file, path, Some(PREFIX))?;
