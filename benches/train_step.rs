@@ -267,7 +267,7 @@ fn w1_mlp(c: &mut Criterion) {
         out: Dense::new(Init::Glorot, &mut rng),
     };
     let mut reference = ReferenceMlp::from(&net, BATCH);
-    let mut step = Step::<Batch<784>, _, _>::new(net, Sgd::new(LR), 11);
+    let mut step = Step::<Batch<784>, _, _>::new(net, Sgd::new(LR).expect("valid settings"), 11);
     let (x, y) = (step.x.as_slice().to_vec(), step.y.as_slice().to_vec());
     // Both compute the same thing: their first costs agree (a correctness check, not timing).
     let (lib, hand) = (step.train(), reference.train(&x, &y, LR as f32));
@@ -510,7 +510,7 @@ mod previous {
 /// W2: LeNet-5 training step with Adam, batch 64, beside the same step on the previous
 /// kernels (same parameters, same data: their first costs are checked equal before timing).
 fn w2_lenet_train(c: &mut Criterion) {
-    let opt = || Adam::new(AdamConfig::default());
+    let opt = || Adam::new(AdamConfig::default()).expect("valid settings");
     let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(2), opt(), 21);
     let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(2), opt(), 21);
     let (lib, old) = (step.train(), prev.train());
@@ -533,8 +533,16 @@ fn w2_lenet_train(c: &mut Criterion) {
 
 /// W2i: LeNet-5 inference (`forward::<Eval>`), batch 64, beside the previous kernels.
 fn w2i_lenet_infer(c: &mut Criterion) {
-    let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(3), Sgd::new(LR), 31);
-    let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(3), Sgd::new(LR), 31);
+    let mut step = Step::<Images<1, 28, 28>, _, _>::new(
+        LeNet5::new(3),
+        Sgd::new(LR).expect("valid settings"),
+        31,
+    );
+    let mut prev = Step::<Images<1, 28, 28>, _, _>::new(
+        LeNet5Previous::new(3),
+        Sgd::new(LR).expect("valid settings"),
+        31,
+    );
     let mut g = c.benchmark_group("W2i lenet infer b64");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(

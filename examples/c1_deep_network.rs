@@ -65,7 +65,7 @@ fn run(args: &Args) -> Result<()> {
         seed,
         ..FitConfig::default()
     };
-    let mut opt = Sgd::new(args.positive("--lr", 0.1)?);
+    let mut opt = Sgd::new(args.positive("--lr", 0.1)?)?;
     let history = fit(
         &mut net,
         &SoftmaxCrossEntropy,
@@ -76,7 +76,7 @@ fn run(args: &Args) -> Result<()> {
     )?;
     let seconds: f64 = history.epochs.iter().map(|e| e.seconds).sum();
 
-    let result = evaluate(&mut net, &SoftmaxCrossEntropy, &test.x, &y_test, 1000);
+    let result = evaluate(&mut net, &SoftmaxCrossEntropy, &test.x, &y_test, 1000)?;
     let predicted = predict_classes(&mut net, &test.x, 1000);
     let confusion = ConfusionMatrix::<10>::from_labels(&predicted, &test.labels)?;
     println!("{confusion}");

@@ -53,7 +53,7 @@ fn run(args: &Args) -> Result<()> {
     let (x_train, x_test) = (norm.transform(&x_train), norm.transform(&x_test));
 
     let mut layer = Dense::<30, 1, f64>::zeros();
-    let mut opt = Sgd::new(lr);
+    let mut opt = Sgd::new(lr)?;
     let (mut z, mut dz) = (Batch::default(), Batch::default());
     for k in 0..iters {
         layer.forward::<Train>(&x_train, &mut z, &mut ());

@@ -137,7 +137,7 @@ fn run(args: &Args) -> Result<()> {
     let h_plain = fit(
         &mut plain,
         &SoftmaxCrossEntropy,
-        &mut Sgd::new(lr),
+        &mut Sgd::new(lr)?,
         train,
         test,
         &cfg,
@@ -147,7 +147,7 @@ fn run(args: &Args) -> Result<()> {
     let h_bn = fit(
         &mut bn,
         &SoftmaxCrossEntropy,
-        &mut Sgd::new(lr),
+        &mut Sgd::new(lr)?,
         train,
         test,
         &cfg,
@@ -183,9 +183,9 @@ fn run(args: &Args) -> Result<()> {
 
     // Eval mode: the running averages replace the batch statistics, so the prediction of an
     // image does not depend on which other images share its batch.
-    let whole = evaluate(&mut bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
-    let single = evaluate(&mut bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1);
-    let plain_test = evaluate(&mut plain, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let whole = evaluate(&mut bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
+    let single = evaluate(&mut bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1)?;
+    let plain_test = evaluate(&mut plain, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
     println!(
         "test accuracy in Eval mode: plain {:.4}; batch norm {:.4} (one batch of {}) = {:.4} (one image at a time)",
         plain_test.accuracy,

@@ -129,7 +129,7 @@ where
     let mut opt = Momentum::new(MomentumConfig {
         lr: trial.f64("lr")?,
         beta: trial.f64("beta")?,
-    });
+    })?;
     let cfg = FitConfig {
         epochs: job.epochs,
         batch_size: trial.usize("batch")?,
@@ -139,10 +139,16 @@ where
     };
     let ((x, y), (x_dev, y_dev)) = (&job.sets.train, &job.sets.dev);
     fit(&mut net, &SoftmaxCrossEntropy, &mut opt, (x, y), None, &cfg)?;
-    let mut outcome = Outcome::from(evaluate(&mut net, &SoftmaxCrossEntropy, x_dev, y_dev, 1000));
+    let mut outcome = Outcome::from(evaluate(
+        &mut net,
+        &SoftmaxCrossEntropy,
+        x_dev,
+        y_dev,
+        1000,
+    )?);
     if job.test {
         let (x_test, y_test) = &job.sets.test;
-        let test = evaluate(&mut net, &SoftmaxCrossEntropy, x_test, y_test, 1000);
+        let test = evaluate(&mut net, &SoftmaxCrossEntropy, x_test, y_test, 1000)?;
         outcome = outcome.with("test_accuracy", test.accuracy);
     }
     Ok(outcome)

@@ -190,19 +190,19 @@ impl Kind {
         }
         let mut net = Net::he(cfg.seed);
         let history = match self {
-            Kind::GradientDescent => fit_with(&mut net, Sgd::new(lr), x, y, cfg),
+            Kind::GradientDescent => fit_with(&mut net, Sgd::new(lr)?, x, y, cfg),
             Kind::Momentum => {
                 let opt = Momentum::new(MomentumConfig {
                     lr,
                     ..MomentumConfig::default()
-                });
+                })?;
                 fit_with(&mut net, opt, x, y, cfg)
             }
             Kind::Adam => {
                 let opt = Adam::new(AdamConfig {
                     lr,
                     ..AdamConfig::default()
-                });
+                })?;
                 fit_with(&mut net, opt, x, y, cfg)
             }
         };
@@ -373,7 +373,7 @@ fn run(args: &Args) -> Result<()> {
             .iter()
             .find(|e| e.train.cost <= target)
             .map_or(*epoch, |e| e.epoch);
-        let eval = evaluate(net, &BinaryCrossEntropy, &x, &y, 1000);
+        let eval = evaluate(net, &BinaryCrossEntropy, &x, &y, 1000)?;
         println!(
             "{name:<16}: α = {lr:<5} J ≤ {target} from epoch {epoch:>4} on (first at {first:>4}); \
              final train cost {:.4}, accuracy {:.4}",

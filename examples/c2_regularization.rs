@@ -124,7 +124,7 @@ impl Experiment {
         let history = fit(
             net,
             &SoftmaxCrossEntropy,
-            &mut Sgd::new(self.lr),
+            &mut Sgd::new(self.lr)?,
             (x, y),
             None,
             &cfg,
@@ -134,8 +134,8 @@ impl Experiment {
             "{name:<22} last mini-batch cost {last:.4}, trained in {:.1} s",
             start.elapsed().as_secs_f64()
         );
-        let train = evaluate(net, &SoftmaxCrossEntropy, x, y, 1000);
-        let dev = evaluate(net, &SoftmaxCrossEntropy, &self.dev.0, &self.dev.1, 1000);
+        let train = evaluate(net, &SoftmaxCrossEntropy, x, y, 1000)?;
+        let dev = evaluate(net, &SoftmaxCrossEntropy, &self.dev.0, &self.dev.1, 1000)?;
         Ok(Row { name, train, dev })
     }
 }

@@ -51,7 +51,7 @@ fn run(args: &Args) -> Result<()> {
         verbose: true,
         ..FitConfig::default()
     };
-    let mut opt = Sgd::new(args.positive("--lr", 0.5)?);
+    let mut opt = Sgd::new(args.positive("--lr", 0.5)?)?;
     let history = fit(
         &mut model,
         &SoftmaxCrossEntropy,
@@ -61,8 +61,8 @@ fn run(args: &Args) -> Result<()> {
         &cfg,
     )?;
 
-    let train = evaluate(&mut model, &SoftmaxCrossEntropy, &x_train, &y_train, 1000);
-    let test = evaluate(&mut model, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let train = evaluate(&mut model, &SoftmaxCrossEntropy, &x_train, &y_train, 1000)?;
+    let test = evaluate(&mut model, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
     println!(
         "train cost {:.4} accuracy {:.4}",
         train.cost, train.accuracy

@@ -138,7 +138,7 @@ where
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
-    });
+    })?;
     let mut augmenter = augment.map(|cfg| Augmenter::new(cfg, seed)).transpose()?;
     let (x_plain, x_dev): (X, X) = (reshape(data.x), reshape(data.x_dev));
     let mut warped = Digits::default();
@@ -170,8 +170,8 @@ where
         )?;
         seconds += start.elapsed().as_secs_f64();
         if epoch % every == 0 || epoch == epochs {
-            let train = evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000);
-            let dev = evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000);
+            let train = evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000)?;
+            let dev = evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000)?;
             println!(
                 "  {name:<9} epoch {epoch:>3}: train accuracy {:.4}, dev accuracy {:.4}, gap {:+.4}",
                 train.accuracy,
@@ -181,8 +181,8 @@ where
         }
     }
     Ok(Outcome {
-        train: evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000).accuracy,
-        dev: evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000).accuracy,
+        train: evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000)?.accuracy,
+        dev: evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000)?.accuracy,
         seconds,
     })
 }

@@ -250,7 +250,7 @@ fn run(args: &Args) -> Result<()> {
     let mut opt = Adam::new(AdamConfig {
         lr: args.positive("--lr", 0.001)?,
         ..AdamConfig::default()
-    });
+    })?;
     let y1: Batch<10> = one_hot(&y_train)?;
     let y2: Batch<10> = one_hot(&y_dev)?;
     let history = fit(

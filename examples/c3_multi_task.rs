@@ -121,7 +121,7 @@ fn train_run(
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
-    });
+    })?;
     let mut steps = 0;
     let every = epochs.div_ceil(8); // at most about 8 lines per run
     println!(

@@ -124,7 +124,7 @@ impl Method {
     }
 }
 
-fn adam(lr: f64) -> Adam {
+fn adam(lr: f64) -> Result<Adam> {
     Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
@@ -205,7 +205,7 @@ fn study(
     fit(
         &mut base,
         &SoftmaxCrossEntropy,
-        &mut adam(0.001),
+        &mut adam(0.001)?,
         (xa, ya),
         None,
         &cfg,
@@ -276,8 +276,8 @@ fn study(
                 )?;
                 check_frozen(&net, &opt, &before)?;
                 trained[i] = count_trained(&net, &opt);
-                let d = evaluate(&mut net, &SoftmaxCrossEntropy, &dev.x, &dev.y, 1000);
-                let t = evaluate(&mut net, &SoftmaxCrossEntropy, &test.x, &test.y, 1000);
+                let d = evaluate(&mut net, &SoftmaxCrossEntropy, &dev.x, &dev.y, 1000)?;
+                let t = evaluate(&mut net, &SoftmaxCrossEntropy, &test.x, &test.y, 1000)?;
                 results[i].push((d.accuracy, t.accuracy));
             }
         }
@@ -321,7 +321,7 @@ fn prepare(
     if !matches!(method, Method::Scratch) {
         checkpoint::load_layers(&mut net, weights, &["c1", "c2", "d1", "d2"])?;
     }
-    let opt = Frozen::all_except(adam(lr), &net, trainable)?;
+    let opt = Frozen::all_except(adam(lr)?, &net, trainable)?;
     Ok((net, opt))
 }
 

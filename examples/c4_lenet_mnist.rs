@@ -113,7 +113,7 @@ fn run(args: &Args) -> Result<()> {
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
-    });
+    })?;
     let history = fit(
         &mut net,
         &SoftmaxCrossEntropy,
@@ -123,7 +123,7 @@ fn run(args: &Args) -> Result<()> {
         &cfg,
     )?;
 
-    let result = evaluate(&mut net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let result = evaluate(&mut net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
     let per_epoch: f64 =
         history.epochs.iter().map(|e| e.seconds).sum::<f64>() / history.epochs.len().max(1) as f64;
     println!(

@@ -64,13 +64,14 @@ pub mod models;
 pub mod optim;
 mod scalar;
 pub mod search;
+mod setting;
 pub mod shape;
 pub mod tensor;
 pub mod train;
 pub mod vision;
 
 pub use constnn_macros::Network;
-pub use error::{Error, Result};
+pub use error::{Divergence, Error, Result, SettingChange};
 pub use scalar::Scalar;
 
 /// The names most programs need.

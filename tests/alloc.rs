@@ -136,7 +136,7 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Batch<10>> + Params<f32>> Trainer<X, N> 
         let y = Batch::from_fn(samples, |i, j| f32::from(u8::from(i == (j * 7) % 10)));
         Self {
             net,
-            opt: Adam::new(AdamConfig::default()),
+            opt: Adam::new(AdamConfig::default()).unwrap(),
             x,
             y,
             xb: X::default(),

@@ -57,7 +57,7 @@ use crate::{Error, Result, Scalar};
 use decode::decode_into;
 pub use layers::{load_layers, load_layers_renamed};
 pub use read::{MAX_FILE_BYTES, MAX_HEADER_BYTES};
-pub use training::{Progress, load_training, save_training};
+pub use training::{Progress, RunSettings, load_training, save_training, training_progress};
 use walk::Lister;
 
 /// The path named in the errors of [`save_bytes`] and [`load_bytes`].

@@ -376,7 +376,7 @@ fn optimizers_and_parameter_walks_skip_buffers() {
     let stats = buffers(&bn);
     assert_eq!(bn.num_params(), 6);
     assert_eq!(bn.values_to_vec().len(), 6);
-    let mut adam = Adam::new(AdamConfig::default());
+    let mut adam = Adam::new(AdamConfig::default()).unwrap();
     adam.step(&mut bn);
     assert_ne!(bn.gamma.as_slice(), &[1.0; 3], "the parameters moved");
     assert_eq!(buffers(&bn), stats, "the running statistics did not");

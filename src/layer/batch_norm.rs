@@ -113,6 +113,9 @@ impl<const N: usize, T: Scalar> Layer<Batch<N, T>, Batch<N, T>> for BatchNorm<N,
         if m == 0 {
             return; // no statistics to take (and none to fold into the running averages)
         }
+        if M::TRAINING && m == 1 {
+            return super::refusal::refuse(|| super::refusal::single_value("BatchNorm", "sample"));
+        }
         if M::TRAINING {
             c.z_hat.set_batch_size(m);
         }
@@ -372,19 +375,14 @@ mod tests {
     }
 
     #[test]
-    fn one_sample_batch_gives_beta_and_no_nan() {
-        // m = 1: σ² = 0, ẑ = 0/√ε = 0, so z̃ = β, dγ = 0, dβ = dz̃ and dz = (γ/√ε)·(dz̃ − dz̃) = 0.
+    #[should_panic(expected = "BatchNorm got a mini-batch of 1 sample")]
+    fn one_sample_training_batch_is_refused() {
+        // m = 1: σ² = 0, so ẑ = 0 and z̃ = β whatever z; before, this trained silently (dz = 0,
+        // running variance → 0). Eval mode uses the running statistics and is fine.
         let mut bn = bn_2();
-        bn.eps = 1e-5;
         let z = Batch::<2, f64>::from_columns(&[[3., -4.]]);
-        let (y, mut c) = train(&mut bn, &z);
-        assert_eq!(y.as_slice(), &[1., 0.5]);
-        let dy = Batch::from_columns(&[[0.7, -2.]]);
-        let mut dz = Batch::default();
-        bn.backward(&z, &y, &mut c, &dy, Some(&mut dz));
-        assert_eq!(dz.as_slice(), &[0., 0.]);
-        assert_eq!(bn.dgamma.as_slice(), &[0., 0.]);
-        assert_eq!(bn.dbeta.as_slice(), &[0.7, -2.]);
+        assert_eq!(bn.predict(&z).batch_size(), 1);
+        let _ = train(&mut bn, &z);
     }
 
     #[test]

@@ -89,6 +89,11 @@ impl<const C: usize, const H: usize, const W: usize, T: Scalar>
         if group == 0 {
             return;
         }
+        if M::TRAINING && group == 1 {
+            return super::refusal::refuse(|| {
+                super::refusal::single_value("BatchNorm2d", "1×1 image")
+            });
+        }
         if M::TRAINING {
             c.z_hat.resize(C * group, T::zero());
             c.inv_std.resize(C, T::zero());
@@ -263,6 +268,34 @@ mod tests {
         let mut e = Images::default();
         bn.forward::<Eval>(&z, &mut e, &mut c);
         assert!((e.get(0, 0, 0, 0) - (1.0 - 0.45) / (1.425f64 + 1e-5).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn one_value_per_channel_is_refused_in_training_only() {
+        // One 1×1 image: each channel has a single value, variance 0 (PyTorch raises an error
+        // for this too). One 2×2 image has 4 values per channel and trains.
+        let mut bn = BatchNorm2d::<1, f64>::new();
+        let (mut y, mut c) = (Images::default(), BatchNorm2dCache::default());
+        let one = Images::<1, 1, 1, f64>::from_fn(1, |_, _, _, _| 3.0);
+        bn.forward::<Eval>(&one, &mut y, &mut c);
+        let listener = crate::layer::refusal::Listener::start();
+        bn.forward::<Train>(&one, &mut y, &mut c);
+        let reason = listener.take().expect("refused");
+        assert!(
+            reason.contains("BatchNorm2d got a mini-batch of 1 1×1 image"),
+            "{reason}"
+        );
+        assert_eq!(
+            bn.running_var[0], 1.0,
+            "the running statistics are untouched"
+        );
+        let four = Images::<1, 2, 2, f64>::from_fn(1, |_, h, w, _| (h * 2 + w) as f64);
+        bn.forward::<Train>(
+            &four,
+            &mut Images::default(),
+            &mut BatchNorm2dCache::default(),
+        );
+        assert_eq!(listener.take(), None);
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod names;
 mod network;
 mod params;
 mod pool2d;
+pub(crate) mod refusal;
 
 pub use batch_norm::{BatchNorm, BatchNormCache};
 pub use batch_norm2d::{BatchNorm2d, BatchNorm2dCache};

@@ -8,7 +8,7 @@ fn main() {
     let mut d1: Dense<784, 128, f64> = Dense::new(Init::Xavier, &mut rng);
     let mut g1 = Tanh;
     let mut d2: Dense<128, 10, f64> = Dense::new(Init::Xavier, &mut rng);
-    let mut opt = Sgd::new(0.1);
+    let mut opt = Sgd::new(0.1).unwrap();
     for m in [64, 37, 1] {
         let x = Batch::<784, f64>::from_fn(m, |i, j| ((i + j) % 7) as f64 / 7.0); // 784 × m
         let y = Batch::<10, f64>::from_fn(m, |i, j| f64::from(u8::from(i == j % 10))); // 10 × m
