@@ -20,12 +20,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Table};
 use constnn::prelude::*;
 use constnn::train::plot::{Chart, Series};
 use constnn::train::{FitConfig, History, evaluate, fit};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 const USAGE: &str = "usage: c2_batch_norm [--epochs <n>] [--lr <f64>] [--batch <n>] [--seed <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -105,7 +107,7 @@ fn first_below(h: &History, target: f64) -> Option<usize> {
         .map(|e| e.epoch)
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = Table::read(root.join("data/digits.csv"))?;
     let x: Batch<64> = table.features::<64, f32>()?.map(|v| v / 16.0);

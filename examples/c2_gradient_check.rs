@@ -22,12 +22,14 @@
 
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::gradcheck::{Report, check_layer};
 use constnn::layer::{Visitor, VisitorRef};
 use constnn::prelude::*;
 use constnn::shape::{Describe, LayerInfo};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
+
+mod cli;
 
 const USAGE: &str = "usage: c2_gradient_check [--eps <f64>] [--m <n>] [--seed <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -131,11 +133,11 @@ fn show(what: &str, r: &Report) {
     println!("{what:<42} params {:.1e}{input}  →  {verdict}", r.params);
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let eps: f64 = args.positive("--eps", 1e-6)?;
     let m: usize = args.get("--m", 6)?;
     if m < 2 {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--m".into(),
             reason: format!("{m} samples: batch norm needs at least 2 to have a variance"),
         });

@@ -23,7 +23,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Table};
 use constnn::metrics::Criterion;
 use constnn::prelude::*;
@@ -33,6 +33,8 @@ use constnn::search::{
 use constnn::train::{FitConfig, evaluate, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+mod cli;
 
 const USAGE: &str = "usage: c2_hyperparameter_search [--trials <n>] [--seed <n>] [--epochs <n>] \
                      [--threads <n>]";
@@ -154,7 +156,7 @@ where
     Ok(outcome)
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sets = load(root)?;
     let epochs = args.get("--epochs", 30)?;

@@ -63,13 +63,15 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::prelude::*;
 use constnn::tensor::init::standard_normal;
 use constnn::train::plot::{Chart, Series};
 use constnn::train::{FitConfig, History, evaluate, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+mod cli;
 
 const USAGE: &str =
     "usage: c2_optimizers [--epochs <n>] [--seed <n>] [--scale <f64>] [--target <f64>]";
@@ -305,13 +307,13 @@ impl Tuning {
     }
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let epochs: usize = args.get("--epochs", 2000)?;
     let seed: u64 = args.get("--seed", 3)?;
     let scale = args.positive("--scale", 3.0)?;
     let target = args.positive("--target", 0.2)?;
     if epochs == 0 {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--epochs".into(),
             reason: "must be at least 1".into(),
         });

@@ -24,7 +24,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::augment::{AugmentConfig, Augmenter};
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::one_hot;
@@ -33,6 +33,8 @@ use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 type Digits = Images<1, 28, 28>;
 
@@ -187,7 +189,7 @@ where
     })
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let n = args.get("--train", 1000usize)?;
     let (epochs, seed) = (args.get("--epochs", 60usize)?, args.get("--seed", 1u64)?);
@@ -199,7 +201,7 @@ fn run(args: &Args) -> Result<()> {
     };
     let all = Mnist::<f32>::load_first(root.join("data/mnist"), Part::Train, n + 10_000)?;
     if all.len() < n + 1 {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--train".into(),
             reason: format!("{n} leaves no dev images of the {}", all.len()),
         });

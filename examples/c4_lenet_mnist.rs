@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::loss::Regularization;
@@ -28,9 +28,11 @@ use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
 
+mod cli;
+
 type Digits = Images<1, 28, 28>;
 
-const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>]";
+const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>] [--resume-with-changes true]";
 const FLAGS: &[(&str, &str)] = &[
     ("--epochs", "passes over the training set (default 6)"),
     ("--batch", "mini-batch size (default 64)"),
@@ -50,15 +52,19 @@ const FLAGS: &[(&str, &str)] = &[
     ("--l2", "L2 regularization λ (default 0)"),
     (
         "--checkpoint",
-        "training checkpoint written after every epoch; when the file exists, training resumes from it (default: none)",
+        "training checkpoint written after every epoch; when the file exists, training resumes from it if it was written with the same --train, --batch, --seed and --lr (default: none)",
+    ),
+    (
+        "--resume-with-changes",
+        "true: resume from a checkpoint written with other --train, --batch, --seed or --lr, continuing with the new ones (default false)",
     ),
 ];
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (epochs, batch, seed) = (
-        args.get("--epochs", 6)?,
-        args.get("--batch", 64)?,
+        args.at_least_one("--epochs", 6)?,
+        args.at_least_one("--batch", 64)?,
         args.get("--seed", 1u64)?,
     );
     let lr = args.positive("--lr", 0.001)?;
@@ -108,6 +114,7 @@ fn run(args: &Args) -> Result<()> {
         verbose: true,
         checkpoint: checkpoint.clone(),
         resume: true,
+        resume_with_changes: args.get("--resume-with-changes", false)?,
         ..FitConfig::default()
     };
     let mut opt = Adam::new(AdamConfig {
@@ -124,12 +131,16 @@ fn run(args: &Args) -> Result<()> {
     )?;
 
     let result = evaluate(&mut net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
-    let per_epoch: f64 =
-        history.epochs.iter().map(|e| e.seconds).sum::<f64>() / history.epochs.len().max(1) as f64;
-    println!(
-        "mean epoch time {per_epoch:.1} s ({:.0} images/s)",
-        split.train.len() as f64 / per_epoch
-    );
+    if history.epochs.is_empty() {
+        println!("the checkpoint had completed all {epochs} epochs: nothing left to train");
+    } else {
+        let seconds: f64 = history.epochs.iter().map(|e| e.seconds).sum();
+        let per_epoch = seconds / history.epochs.len() as f64;
+        println!(
+            "mean epoch time {per_epoch:.1} s ({:.0} images/s)",
+            split.train.len() as f64 / per_epoch
+        );
+    }
     println!("test cost {:.4}", result.cost);
     println!("test accuracy {:.4}", result.accuracy);
 

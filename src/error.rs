@@ -103,14 +103,6 @@ pub enum Error {
         /// The layer's reason.
         reason: String,
     },
-    /// A command-line flag has a bad value.
-    #[error("flag {flag}: {reason}")]
-    Flag {
-        /// The flag, e.g. `--lr`.
-        flag: String,
-        /// What is wrong with its value.
-        reason: String,
-    },
     /// A checkpoint cannot be read (truncated, corrupt, not safetensors) or a model cannot be
     /// written as one (two tensors with one name).
     #[error("{path}: {reason}")]

@@ -51,7 +51,6 @@ extern crate self as constnn;
 pub mod activation;
 pub mod atomic;
 pub mod checkpoint;
-pub mod cli;
 pub mod data;
 pub mod error;
 pub mod gradcheck;
