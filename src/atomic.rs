@@ -62,7 +62,7 @@ pub fn write(path: impl AsRef<Path>, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Checks that [`write`] can create a file beside `path` (the directory exists and is
+/// Checks that [`write()`] can create a file beside `path` (the directory exists and is
 /// writable, `path` is not a directory), by creating and removing a temporary file. Training
 /// calls it before the first epoch, so a bad checkpoint path is reported at once.
 ///
