@@ -100,8 +100,14 @@ mod before {
         type Output = <Images<CI, H, W> as Windowed<CO, F, S, P, f32>>::Out;
         type Cache = ConvScratch<f32>;
 
-        fn forward(&mut self, x: &Images<CI, H, W>, z: &mut Self::Output, s: &mut Self::Cache) {
+        fn forward(
+            &mut self,
+            x: &Images<CI, H, W>,
+            z: &mut Self::Output,
+            s: &mut Self::Cache,
+        ) -> constnn::Result<()> {
             self.infer(x, z, s);
+            Ok(())
         }
 
         fn infer(&self, x: &Images<CI, H, W>, z: &mut Self::Output, s: &mut Self::Cache) {
@@ -151,8 +157,14 @@ mod before {
         type Output = <Images<C, H, W> as Windowed<C, F, F, 0, f32>>::Out;
         type Cache = ();
 
-        fn forward(&mut self, x: &Images<C, H, W>, y: &mut Self::Output, c: &mut ()) {
+        fn forward(
+            &mut self,
+            x: &Images<C, H, W>,
+            y: &mut Self::Output,
+            c: &mut (),
+        ) -> constnn::Result<()> {
             self.infer(x, y, c);
+            Ok(())
         }
 
         fn infer(&self, x: &Images<C, H, W>, y: &mut Self::Output, _: &mut ()) {
@@ -195,8 +207,9 @@ mod before {
         type Output = Batch<O>;
         type Cache = ();
 
-        fn forward(&mut self, a: &Batch<I>, z: &mut Batch<O>, c: &mut ()) {
+        fn forward(&mut self, a: &Batch<I>, z: &mut Batch<O>, c: &mut ()) -> constnn::Result<()> {
             self.infer(a, z, c);
+            Ok(())
         }
 
         fn infer(&self, a: &Batch<I>, z: &mut Batch<O>, _: &mut ()) {

@@ -87,7 +87,8 @@ where
     /// One training step; the cost before the update.
     fn train(&mut self) -> f32 {
         self.net
-            .forward(black_box(&self.x), &mut self.out, &mut self.cache);
+            .forward(black_box(&self.x), &mut self.out, &mut self.cache)
+            .expect("no batch norm in these networks");
         let cost = SoftmaxCrossEntropy.cost_and_grad(&self.out, &self.y, &mut self.dout);
         self.net
             .backward(&self.x, &self.out, &mut self.cache, &self.dout, None);
@@ -267,7 +268,7 @@ fn w1_mlp(c: &mut Criterion) {
         out: Dense::new(Init::Glorot, &mut rng),
     };
     let mut reference = ReferenceMlp::from(&net, BATCH);
-    let mut step = Step::<Batch<784>, _, _>::new(net, Sgd::new(LR), 11);
+    let mut step = Step::<Batch<784>, _, _>::new(net, Sgd::new(LR).expect("valid settings"), 11);
     let (x, y) = (step.x.as_slice().to_vec(), step.y.as_slice().to_vec());
     // Both compute the same thing: their first costs agree (a correctness check, not timing).
     let (lib, hand) = (step.train(), reference.train(&x, &y, LR as f32));
@@ -386,8 +387,14 @@ mod previous {
         /// im2col's matrix and its gradient.
         type Cache = (Vec<f32>, Vec<f32>);
 
-        fn forward(&mut self, x: &Images<CI, H, W>, z: &mut Self::Output, c: &mut Self::Cache) {
+        fn forward(
+            &mut self,
+            x: &Images<CI, H, W>,
+            z: &mut Self::Output,
+            c: &mut Self::Cache,
+        ) -> constnn::Result<()> {
             self.infer(x, z, c);
+            Ok(())
         }
 
         fn infer(&self, x: &Images<CI, H, W>, z: &mut Self::Output, (col, _): &mut Self::Cache) {
@@ -451,8 +458,14 @@ mod previous {
         type Output = <Images<C, H, W> as Windowed<C, F, F, 0, f32>>::Out;
         type Cache = Vec<u32>;
 
-        fn forward(&mut self, x: &Images<C, H, W>, y: &mut Self::Output, arg: &mut Vec<u32>) {
+        fn forward(
+            &mut self,
+            x: &Images<C, H, W>,
+            y: &mut Self::Output,
+            arg: &mut Vec<u32>,
+        ) -> constnn::Result<()> {
             self.infer(x, y, arg);
+            Ok(())
         }
 
         fn infer(&self, x: &Images<C, H, W>, y: &mut Self::Output, arg: &mut Vec<u32>) {
@@ -498,7 +511,7 @@ mod previous {
 /// W2: LeNet-5 training step with Adam, batch 64, beside the same step on the previous
 /// kernels (same parameters, same data: their first costs are checked equal before timing).
 fn w2_lenet_train(c: &mut Criterion) {
-    let opt = || Adam::new(AdamConfig::default());
+    let opt = || Adam::new(AdamConfig::default()).expect("valid settings");
     let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(2), opt(), 21);
     let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(2), opt(), 21);
     let (lib, old) = (step.train(), prev.train());
@@ -521,8 +534,16 @@ fn w2_lenet_train(c: &mut Criterion) {
 
 /// W2i: LeNet-5 inference (`infer`), batch 64, beside the previous kernels.
 fn w2i_lenet_infer(c: &mut Criterion) {
-    let mut step = Step::<Images<1, 28, 28>, _, _>::new(LeNet5::new(3), Sgd::new(LR), 31);
-    let mut prev = Step::<Images<1, 28, 28>, _, _>::new(LeNet5Previous::new(3), Sgd::new(LR), 31);
+    let mut step = Step::<Images<1, 28, 28>, _, _>::new(
+        LeNet5::new(3),
+        Sgd::new(LR).expect("valid settings"),
+        31,
+    );
+    let mut prev = Step::<Images<1, 28, 28>, _, _>::new(
+        LeNet5Previous::new(3),
+        Sgd::new(LR).expect("valid settings"),
+        31,
+    );
     let mut g = c.benchmark_group("W2i lenet infer b64");
     g.throughput(Throughput::Elements(BATCH as u64));
     g.bench_function(format!("infer, 64 samples ({})", isa_label()), |bench| {

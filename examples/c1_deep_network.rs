@@ -10,13 +10,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::metrics::ConfusionMatrix;
 use constnn::prelude::*;
 use constnn::train::{FitConfig, evaluate, fit, predict_classes};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 /// `L = 3` layers with ReLU hidden units; the softmax is in the loss.
 #[derive(Network)]
@@ -39,7 +41,7 @@ const FLAGS: &[(&str, &str)] = &[
     ),
 ];
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let seed = args.get("--seed", 1u64)?;
     let train = Mnist::<f32>::load(root.join("data/mnist"), Part::Train)?;
@@ -65,7 +67,7 @@ fn run(args: &Args) -> Result<()> {
         seed,
         ..FitConfig::default()
     };
-    let mut opt = Sgd::new(args.positive("--lr", 0.1)?);
+    let mut opt = Sgd::new(args.positive("--lr", 0.1)?)?;
     let history = fit(
         &mut net,
         &SoftmaxCrossEntropy,
@@ -76,7 +78,7 @@ fn run(args: &Args) -> Result<()> {
     )?;
     let seconds: f64 = history.epochs.iter().map(|e| e.seconds).sum();
 
-    let result = evaluate(&net, &SoftmaxCrossEntropy, &test.x, &y_test, 1000);
+    let result = evaluate(&net, &SoftmaxCrossEntropy, &test.x, &y_test, 1000)?;
     let predicted = predict_classes(&net, &test.x, 1000);
     let confusion = ConfusionMatrix::<10>::from_labels(&predicted, &test.labels)?;
     println!("{confusion}");

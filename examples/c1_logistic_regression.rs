@@ -19,9 +19,11 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Standardizer, Table, fmt_sig};
 use constnn::prelude::*;
+
+mod cli;
 
 const USAGE: &str = "usage: c1_logistic_regression [--lr <f64 > 0>] [--iters <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -41,7 +43,7 @@ fn accuracy(layer: &mut Dense<30, 1, f64>, x: &Batch<30, f64>, y: &Batch<1, f64>
     right as f64 / y.batch_size().max(1) as f64
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let (lr, iters) = (args.positive("--lr", 0.1)?, args.get("--iters", 2000usize)?);
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/breast_cancer.csv");
     let table = Table::read(&path)?;
@@ -53,10 +55,10 @@ fn run(args: &Args) -> Result<()> {
     let (x_train, x_test) = (norm.transform(&x_train), norm.transform(&x_test));
 
     let mut layer = Dense::<30, 1, f64>::zeros();
-    let mut opt = Sgd::new(lr);
+    let mut opt = Sgd::new(lr)?;
     let (mut z, mut dz) = (Batch::default(), Batch::default());
     for k in 0..iters {
-        layer.forward(&x_train, &mut z, &mut ());
+        layer.forward(&x_train, &mut z, &mut ())?;
         let cost = BinaryCrossEntropy.cost_and_grad(&z, &y_train, &mut dz);
         if k % 100 == 0 {
             println!("iter {k} cost {}", fmt_sig(cost, 8));

@@ -56,12 +56,12 @@ fn accuracy(z: &Batch<1, f64>, y: &Batch<1, f64>) -> f64 {
 }
 
 /// (a) Logistic regression `Dense<2, 1>` from zeros; returns the training accuracy.
-fn logistic_regression(x: &Batch<2, f64>, y: &Batch<1, f64>) -> f64 {
+fn logistic_regression(x: &Batch<2, f64>, y: &Batch<1, f64>) -> Result<f64> {
     let mut unit: Dense<2, 1, f64> = Dense::zeros();
-    let mut opt = Sgd::new(LEARNING_RATE);
+    let mut opt = Sgd::new(LEARNING_RATE)?;
     let (mut z, mut dz) = (Batch::default(), Batch::default());
     for i in 0..ITERATIONS {
-        unit.forward(x, &mut z, &mut ());
+        unit.forward(x, &mut z, &mut ())?;
         let cost = BinaryCrossEntropy.cost_and_grad(&z, y, &mut dz); // dZ = A − Y
         unit.backward(x, &z, &mut (), &dz, None); // dW = (1/m)·dZ·Xᵀ, db = (1/m)·Σ dZ
         opt.step(&mut unit);
@@ -69,23 +69,23 @@ fn logistic_regression(x: &Batch<2, f64>, y: &Batch<1, f64>) -> f64 {
             println!("  cost after iteration {i:>5}: {cost:.6}");
         }
     }
-    accuracy(&unit.predict(x), y)
+    Ok(accuracy(&unit.predict(x), y))
 }
 
 /// (b) 2 → 4 (tanh) → 1 with `W[l] ~ N(0, 1)·0.01`; returns the training accuracy.
-fn shallow_network(x: &Batch<2, f64>, y: &Batch<1, f64>, rng: &mut StdRng) -> f64 {
+fn shallow_network(x: &Batch<2, f64>, y: &Batch<1, f64>, rng: &mut StdRng) -> Result<f64> {
     let mut l1: Dense<2, 4, f64> = Dense::new(Init::Random, rng);
     let mut g1 = Tanh;
     let mut l2: Dense<4, 1, f64> = Dense::new(Init::Random, rng);
-    let mut opt = Sgd::new(LEARNING_RATE);
+    let mut opt = Sgd::new(LEARNING_RATE)?;
 
     // Buffers, allocated once and reused by every iteration (4 × m and 1 × m).
     let (mut z1, mut a1, mut z2) = (Batch::default(), Batch::default(), Batch::default());
     let (mut dz2, mut da1, mut dz1) = (Batch::default(), Batch::default(), Batch::default());
     for i in 0..ITERATIONS {
-        l1.forward(x, &mut z1, &mut ()); // Z[1] = W[1]·X + b[1]
-        g1.forward(&z1, &mut a1, &mut ()); // A[1] = tanh(Z[1])
-        l2.forward(&a1, &mut z2, &mut ()); // Z[2] = W[2]·A[1] + b[2]
+        l1.forward(x, &mut z1, &mut ())?; // Z[1] = W[1]·X + b[1]
+        g1.forward(&z1, &mut a1, &mut ())?; // A[1] = tanh(Z[1])
+        l2.forward(&a1, &mut z2, &mut ())?; // Z[2] = W[2]·A[1] + b[2]
         let cost = BinaryCrossEntropy.cost_and_grad(&z2, y, &mut dz2); // dZ[2] = A[2] − Y
 
         l2.backward(&a1, &z2, &mut (), &dz2, Some(&mut da1)); // dW[2], db[2], dA[1]
@@ -97,10 +97,10 @@ fn shallow_network(x: &Batch<2, f64>, y: &Batch<1, f64>, rng: &mut StdRng) -> f6
             println!("  cost after iteration {i:>5}: {cost:.6}");
         }
     }
-    accuracy(&l2.predict(&g1.predict(&l1.predict(x))), y)
+    Ok(accuracy(&l2.predict(&g1.predict(&l1.predict(x))), y))
 }
 
-fn main() {
+fn main() -> Result<()> {
     let mut rng = StdRng::seed_from_u64(1);
     let (x, y) = flower(&mut rng);
     println!(
@@ -109,10 +109,11 @@ fn main() {
     );
 
     println!("(a) logistic regression, Dense<2, 1>");
-    let acc_lr = logistic_regression(&x, &y);
+    let acc_lr = logistic_regression(&x, &y)?;
     println!("(b) 2-layer network, Dense<2, 4> → tanh → Dense<4, 1>");
-    let acc_nn = shallow_network(&x, &y, &mut StdRng::seed_from_u64(2));
+    let acc_nn = shallow_network(&x, &y, &mut StdRng::seed_from_u64(2))?;
 
     println!("accuracy of logistic regression: {acc_lr:.1}% (course: ~47%)");
     println!("accuracy of the 2-layer network: {acc_nn:.1}% (course: ~90%)");
+    Ok(())
 }

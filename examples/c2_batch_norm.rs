@@ -20,12 +20,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Table};
 use constnn::prelude::*;
 use constnn::train::plot::{Chart, Series};
 use constnn::train::{FitConfig, History, evaluate, fit};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 const USAGE: &str = "usage: c2_batch_norm [--epochs <n>] [--lr <f64>] [--batch <n>] [--seed <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -105,7 +107,7 @@ fn first_below(h: &History, target: f64) -> Option<usize> {
         .map(|e| e.epoch)
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = Table::read(root.join("data/digits.csv"))?;
     let x: Batch<64> = table.features::<64, f32>()?.map(|v| v / 16.0);
@@ -137,7 +139,7 @@ fn run(args: &Args) -> Result<()> {
     let h_plain = fit(
         &mut plain,
         &SoftmaxCrossEntropy,
-        &mut Sgd::new(lr),
+        &mut Sgd::new(lr)?,
         train,
         test,
         &cfg,
@@ -147,7 +149,7 @@ fn run(args: &Args) -> Result<()> {
     let h_bn = fit(
         &mut bn,
         &SoftmaxCrossEntropy,
-        &mut Sgd::new(lr),
+        &mut Sgd::new(lr)?,
         train,
         test,
         &cfg,
@@ -183,9 +185,9 @@ fn run(args: &Args) -> Result<()> {
 
     // Inference: the running averages replace the batch statistics, so the prediction of an
     // image does not depend on which other images share its batch.
-    let whole = evaluate(&bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
-    let single = evaluate(&bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1);
-    let plain_test = evaluate(&plain, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let whole = evaluate(&bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
+    let single = evaluate(&bn, &SoftmaxCrossEntropy, &x_test, &y_test, 1)?;
+    let plain_test = evaluate(&plain, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
     println!(
         "test accuracy by inference: plain {:.4}; batch norm {:.4} (one batch of {}) = {:.4} (one image at a time)",
         plain_test.accuracy,

@@ -22,11 +22,13 @@
 
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::gradcheck::{Report, check_layer};
 use constnn::prelude::*;
 use constnn::shape::{Describe, Rule};
 use rand::RngExt;
+
+mod cli;
 
 const USAGE: &str = "usage: c2_gradient_check [--eps <f64>] [--m <n>] [--seed <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -67,8 +69,13 @@ impl Layer<Batch<4, f64>> for ForgetsOneOverM {
     type Output = Batch<5, f64>;
     type Cache = ();
 
-    fn forward(&mut self, x: &Batch<4, f64>, z: &mut Batch<5, f64>, c: &mut ()) {
-        self.0.forward(x, z, c);
+    fn forward(
+        &mut self,
+        x: &Batch<4, f64>,
+        z: &mut Batch<5, f64>,
+        c: &mut (),
+    ) -> constnn::Result<()> {
+        self.0.forward(x, z, c)
     }
 
     fn infer(&self, x: &Batch<4, f64>, z: &mut Batch<5, f64>, c: &mut ()) {
@@ -127,11 +134,11 @@ fn show(what: &str, r: &Report) {
     println!("{what:<42} params {:.1e}{input}  →  {verdict}", r.params);
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let eps: f64 = args.positive("--eps", 1e-6)?;
     let m: usize = args.get("--m", 6)?;
     if m < 2 {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--m".into(),
             reason: format!("{m} samples: batch norm needs at least 2 to have a variance"),
         });
@@ -147,11 +154,11 @@ fn run(args: &Args) -> Result<()> {
         correct.num_params()
     );
 
-    let off = check_layer(&mut correct, &x, eps, seed);
+    let off = check_layer(&mut correct, &x, eps, seed)?;
     show("1. dropout off (keep_prob = 1)", &off);
-    let fixed = check_layer(&mut net(seed, Dropout::fixed_mask(0.5, 3)?), &x, eps, seed);
+    let fixed = check_layer(&mut net(seed, Dropout::fixed_mask(0.5, 3)?), &x, eps, seed)?;
     show("2. dropout 0.5 with a fixed mask", &fixed);
-    let fresh = check_layer(&mut net(seed, Dropout::new(0.5, 3)?), &x, eps, seed);
+    let fresh = check_layer(&mut net(seed, Dropout::new(0.5, 3)?), &x, eps, seed)?;
     show("3. dropout 0.5, new mask every forward", &fresh);
     let n = net(seed, Dropout::new(1.0, 0)?);
     let mut broken = BrokenNet {
@@ -163,7 +170,7 @@ fn run(args: &Args) -> Result<()> {
         a2: Tanh,
         d3: n.d3,
     };
-    let bug = check_layer(&mut broken, &x, eps, seed);
+    let bug = check_layer(&mut broken, &x, eps, seed)?;
     show("4. d1 backward forgets the 1/m in dW", &bug);
 
     // Locating the bug, as the notes suggest: check the components one at a time.
@@ -175,11 +182,11 @@ fn run(args: &Args) -> Result<()> {
     );
     show(
         "   d1 (the broken dense layer)",
-        &check_layer(&mut broken.d1, &x, eps, seed),
+        &check_layer(&mut broken.d1, &x, eps, seed)?,
     );
-    show("   bn1", &check_layer(&mut broken.bn1, &x5, eps, seed));
-    show("   d2", &check_layer(&mut broken.d2, &x5, eps, seed));
-    show("   d3", &check_layer(&mut broken.d3, &x3, eps, seed));
+    show("   bn1", &check_layer(&mut broken.bn1, &x5, eps, seed)?);
+    show("   d2", &check_layer(&mut broken.d2, &x5, eps, seed)?);
+    show("   d3", &check_layer(&mut broken.d3, &x3, eps, seed)?);
     Ok(())
 }
 

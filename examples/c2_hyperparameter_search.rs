@@ -23,7 +23,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Table};
 use constnn::metrics::Criterion;
 use constnn::prelude::*;
@@ -33,6 +33,8 @@ use constnn::search::{
 use constnn::train::{FitConfig, evaluate, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+mod cli;
 
 const USAGE: &str = "usage: c2_hyperparameter_search [--trials <n>] [--seed <n>] [--epochs <n>] \
                      [--threads <n>]";
@@ -129,7 +131,7 @@ where
     let mut opt = Momentum::new(MomentumConfig {
         lr: trial.f64("lr")?,
         beta: trial.f64("beta")?,
-    });
+    })?;
     let cfg = FitConfig {
         epochs: job.epochs,
         batch_size: trial.usize("batch")?,
@@ -139,16 +141,16 @@ where
     };
     let ((x, y), (x_dev, y_dev)) = (&job.sets.train, &job.sets.dev);
     fit(&mut net, &SoftmaxCrossEntropy, &mut opt, (x, y), None, &cfg)?;
-    let mut outcome = Outcome::from(evaluate(&net, &SoftmaxCrossEntropy, x_dev, y_dev, 1000));
+    let mut outcome = Outcome::from(evaluate(&net, &SoftmaxCrossEntropy, x_dev, y_dev, 1000)?);
     if job.test {
         let (x_test, y_test) = &job.sets.test;
-        let test = evaluate(&net, &SoftmaxCrossEntropy, x_test, y_test, 1000);
+        let test = evaluate(&net, &SoftmaxCrossEntropy, x_test, y_test, 1000)?;
         outcome = outcome.with("test_accuracy", test.accuracy);
     }
     Ok(outcome)
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let sets = load(root)?;
     let epochs = args.get("--epochs", 30)?;

@@ -63,13 +63,15 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::prelude::*;
 use constnn::tensor::init::standard_normal;
 use constnn::train::plot::{Chart, Series};
 use constnn::train::{FitConfig, History, evaluate, fit};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
+
+mod cli;
 
 const USAGE: &str =
     "usage: c2_optimizers [--epochs <n>] [--seed <n>] [--scale <f64>] [--target <f64>]";
@@ -190,19 +192,19 @@ impl Kind {
         }
         let mut net = Net::he(cfg.seed);
         let history = match self {
-            Kind::GradientDescent => fit_with(&mut net, Sgd::new(lr), x, y, cfg),
+            Kind::GradientDescent => fit_with(&mut net, Sgd::new(lr)?, x, y, cfg),
             Kind::Momentum => {
                 let opt = Momentum::new(MomentumConfig {
                     lr,
                     ..MomentumConfig::default()
-                });
+                })?;
                 fit_with(&mut net, opt, x, y, cfg)
             }
             Kind::Adam => {
                 let opt = Adam::new(AdamConfig {
                     lr,
                     ..AdamConfig::default()
-                });
+                })?;
                 fit_with(&mut net, opt, x, y, cfg)
             }
         };
@@ -305,13 +307,13 @@ impl Tuning {
     }
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let epochs: usize = args.get("--epochs", 2000)?;
     let seed: u64 = args.get("--seed", 3)?;
     let scale = args.positive("--scale", 3.0)?;
     let target = args.positive("--target", 0.2)?;
     if epochs == 0 {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--epochs".into(),
             reason: "must be at least 1".into(),
         });
@@ -373,7 +375,7 @@ fn run(args: &Args) -> Result<()> {
             .iter()
             .find(|e| e.train.cost <= target)
             .map_or(*epoch, |e| e.epoch);
-        let eval = evaluate(net, &BinaryCrossEntropy, &x, &y, 1000);
+        let eval = evaluate(net, &BinaryCrossEntropy, &x, &y, 1000)?;
         println!(
             "{name:<16}: α = {lr:<5} J ≤ {target} from epoch {epoch:>4} on (first at {first:>4}); \
              final train cost {:.4}, accuracy {:.4}",

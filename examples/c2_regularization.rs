@@ -22,12 +22,14 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Table};
 use constnn::loss::Regularization;
 use constnn::prelude::*;
 use constnn::train::{Evaluation, FitConfig, evaluate, fit};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 const USAGE: &str = "usage: c2_regularization [--epochs <n>] [--lr <f64>] [--lambda <f64>] \
                      [--keep-prob <f64>] [--train <n>] [--seed <n>]";
@@ -124,7 +126,7 @@ impl Experiment {
         let history = fit(
             net,
             &SoftmaxCrossEntropy,
-            &mut Sgd::new(self.lr),
+            &mut Sgd::new(self.lr)?,
             (x, y),
             None,
             &cfg,
@@ -134,13 +136,13 @@ impl Experiment {
             "{name:<22} last mini-batch cost {last:.4}, trained in {:.1} s",
             start.elapsed().as_secs_f64()
         );
-        let train = evaluate(net, &SoftmaxCrossEntropy, x, y, 1000);
-        let dev = evaluate(net, &SoftmaxCrossEntropy, &self.dev.0, &self.dev.1, 1000);
+        let train = evaluate(net, &SoftmaxCrossEntropy, x, y, 1000)?;
+        let dev = evaluate(net, &SoftmaxCrossEntropy, &self.dev.0, &self.dev.1, 1000)?;
         Ok(Row { name, train, dev })
     }
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = Table::read(root.join("data/digits.csv"))?;
     let x: Batch<64> = table.features::<64, f32>()?.map(|v| v / 16.0);
@@ -149,14 +151,14 @@ fn run(args: &Args) -> Result<()> {
     let m = table.len();
     let n_train: usize = args.get("--train", 150)?;
     if n_train == 0 || n_train >= m {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--train".into(),
             reason: format!("{n_train} is not between 1 and {}", m - 1),
         });
     }
     let lambda: f64 = args.get("--lambda", 0.05)?;
     if !(lambda.is_finite() && lambda >= 0.0) {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--lambda".into(),
             reason: format!("`{lambda}` is not a non-negative number"),
         });
@@ -165,7 +167,7 @@ fn run(args: &Args) -> Result<()> {
     let mut dropout_net =
         Mlp::new(seed)
             .with_dropout(keep_prob, seed)
-            .map_err(|e| Error::Flag {
+            .map_err(|e| cli::Error::Flag {
                 flag: "--keep-prob".into(),
                 reason: e.to_string(),
             })?;

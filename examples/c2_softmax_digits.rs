@@ -15,10 +15,12 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::{Split, Table};
 use constnn::prelude::*;
 use constnn::train::{FitConfig, evaluate, fit};
+
+mod cli;
 
 const USAGE: &str =
     "usage: c2_softmax_digits [--epochs <n>] [--lr <f64>] [--batch <n>] [--seed <n>]";
@@ -29,7 +31,7 @@ const FLAGS: &[(&str, &str)] = &[
     ("--seed", "shuffling seed (default 1)"),
 ];
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let table = Table::read(root.join("data/digits.csv"))?;
     let x: Batch<64> = table.features::<64, f32>()?.map(|v| v / 16.0);
@@ -51,7 +53,7 @@ fn run(args: &Args) -> Result<()> {
         verbose: true,
         ..FitConfig::default()
     };
-    let mut opt = Sgd::new(args.positive("--lr", 0.5)?);
+    let mut opt = Sgd::new(args.positive("--lr", 0.5)?)?;
     let history = fit(
         &mut model,
         &SoftmaxCrossEntropy,
@@ -61,8 +63,8 @@ fn run(args: &Args) -> Result<()> {
         &cfg,
     )?;
 
-    let train = evaluate(&model, &SoftmaxCrossEntropy, &x_train, &y_train, 1000);
-    let test = evaluate(&model, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let train = evaluate(&model, &SoftmaxCrossEntropy, &x_train, &y_train, 1000)?;
+    let test = evaluate(&model, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
     println!(
         "train cost {:.4} accuracy {:.4}",
         train.cost, train.accuracy

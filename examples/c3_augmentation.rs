@@ -24,7 +24,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::augment::{AugmentConfig, Augmenter};
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::one_hot;
@@ -33,6 +33,8 @@ use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 type Digits = Images<1, 28, 28>;
 
@@ -138,7 +140,7 @@ where
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
-    });
+    })?;
     let mut augmenter = augment.map(|cfg| Augmenter::new(cfg, seed)).transpose()?;
     let (x_plain, x_dev): (X, X) = (reshape(data.x), reshape(data.x_dev));
     let mut warped = Digits::default();
@@ -170,8 +172,8 @@ where
         )?;
         seconds += start.elapsed().as_secs_f64();
         if epoch % every == 0 || epoch == epochs {
-            let train = evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000);
-            let dev = evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000);
+            let train = evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000)?;
+            let dev = evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000)?;
             println!(
                 "  {name:<9} epoch {epoch:>3}: train accuracy {:.4}, dev accuracy {:.4}, gap {:+.4}",
                 train.accuracy,
@@ -181,13 +183,13 @@ where
         }
     }
     Ok(Outcome {
-        train: evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000).accuracy,
-        dev: evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000).accuracy,
+        train: evaluate(net, &SoftmaxCrossEntropy, &x_plain, data.y, 1000)?.accuracy,
+        dev: evaluate(net, &SoftmaxCrossEntropy, &x_dev, data.y_dev, 1000)?.accuracy,
         seconds,
     })
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let n = args.get("--train", 1000usize)?;
     let (epochs, seed) = (args.get("--epochs", 60usize)?, args.get("--seed", 1u64)?);
@@ -199,7 +201,7 @@ fn run(args: &Args) -> Result<()> {
     };
     let all = Mnist::<f32>::load_first(root.join("data/mnist"), Part::Train, n + 10_000)?;
     if all.len() < n + 1 {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--train".into(),
             reason: format!("{n} leaves no dev images of the {}", all.len()),
         });

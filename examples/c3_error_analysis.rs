@@ -30,13 +30,15 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::metrics::{BiasVariance, ConfusionMatrix, ErrorAnalysis, MISLABELED};
 use constnn::prelude::*;
 use constnn::train::{FitConfig, fit, predict_classes};
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 /// One hidden ReLU layer of 128 units; the softmax is in the loss.
 #[derive(Network)]
@@ -212,7 +214,7 @@ fn error_rate(predicted: &[usize], actual: &[usize]) -> f64 {
     wrong as f64 / actual.len() as f64
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let seed = args.get("--seed", 1u64)?;
     let train_all = Mnist::<f32>::load(root.join("data/mnist"), Part::Train)?;
@@ -250,7 +252,7 @@ fn run(args: &Args) -> Result<()> {
     let mut opt = Adam::new(AdamConfig {
         lr: args.positive("--lr", 0.001)?,
         ..AdamConfig::default()
-    });
+    })?;
     let y1: Batch<10> = one_hot(&y_train)?;
     let y2: Batch<10> = one_hot(&y_dev)?;
     let history = fit(

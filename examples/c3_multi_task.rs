@@ -28,7 +28,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::Split;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::loss::MultiTask;
@@ -36,6 +36,8 @@ use constnn::metrics::TaskAccuracy;
 use constnn::prelude::*;
 use constnn::train::{FitConfig, fit};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
+
+mod cli;
 
 /// Four logistic units on one hidden layer; the sigmoids are in the loss.
 #[derive(Network)]
@@ -121,7 +123,7 @@ fn train_run(
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
-    });
+    })?;
     let mut steps = 0;
     let every = epochs.div_ceil(8); // at most about 8 lines per run
     println!(
@@ -168,7 +170,7 @@ fn train_run(
     })
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (n_train, epochs, seed) = (
         args.get("--train", 10_000usize)?,
@@ -177,7 +179,7 @@ fn run(args: &Args) -> Result<()> {
     );
     let hidden = args.get("--hidden", 0.5f64)?;
     if !(0.0..1.0).contains(&hidden) {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--hidden".into(),
             reason: format!("`{hidden}` is not a share in [0, 1)"),
         });
@@ -224,7 +226,8 @@ fn run(args: &Args) -> Result<()> {
         return Err(Error::Data {
             what: "dropped run".into(),
             reason: "no training image has all four labels; lower --hidden".into(),
-        });
+        }
+        .into());
     }
 
     let full = train_run("all labels", (&x_train, &y_full), epochs, lr, seed, &sets)?;

@@ -32,8 +32,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use cli::Args;
 use constnn::checkpoint;
-use constnn::cli::{self, Args};
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::layer::{ParamRef, param_paths};
@@ -44,6 +44,8 @@ use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
+
+mod cli;
 
 type Pictures = Images<1, 28, 28>;
 
@@ -124,7 +126,7 @@ impl Method {
     }
 }
 
-fn adam(lr: f64) -> Adam {
+fn adam(lr: f64) -> Result<Adam> {
     Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
@@ -143,7 +145,7 @@ struct Settings {
     out: PathBuf,
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = root.join("out");
     std::fs::create_dir_all(&out).map_err(|source| Error::Io {
@@ -192,7 +194,7 @@ fn study(
     name: &str,
     a: (&Mnist<f32>, &[usize]),
     b: (&Mnist<f32>, &[usize]),
-) -> Result<()> {
+) -> cli::Result {
     let start = Instant::now();
     let set_a = Set::of(a.0, a.1, pixel_stats(a.0, a.1))?;
     let mut base = LeNet5::new(s.seed);
@@ -205,7 +207,7 @@ fn study(
     fit(
         &mut base,
         &SoftmaxCrossEntropy,
-        &mut adam(0.001),
+        &mut adam(0.001)?,
         (xa, ya),
         None,
         &cfg,
@@ -276,8 +278,8 @@ fn study(
                 )?;
                 check_frozen(&net, &opt, &before)?;
                 trained[i] = count_trained(&net, &opt);
-                let d = evaluate(&net, &SoftmaxCrossEntropy, &dev.x, &dev.y, 1000);
-                let t = evaluate(&net, &SoftmaxCrossEntropy, &test.x, &test.y, 1000);
+                let d = evaluate(&net, &SoftmaxCrossEntropy, &dev.x, &dev.y, 1000)?;
+                let t = evaluate(&net, &SoftmaxCrossEntropy, &test.x, &test.y, 1000)?;
                 results[i].push((d.accuracy, t.accuracy));
             }
         }
@@ -321,12 +323,17 @@ fn prepare(
     if !matches!(method, Method::Scratch) {
         checkpoint::load_layers(&mut net, weights, &["c1", "c2", "d1", "d2"])?;
     }
-    let opt = Frozen::all_except(adam(lr), &net, trainable)?;
+    let opt = Frozen::all_except(adam(lr)?, &net, trainable)?;
     Ok((net, opt))
 }
 
 /// `k` images of each class from `pool`, after a shuffle seeded by `seed`.
-fn per_class_sample(labels: &[usize], pool: &[usize], k: usize, seed: u64) -> Result<Vec<usize>> {
+fn per_class_sample(
+    labels: &[usize],
+    pool: &[usize],
+    k: usize,
+    seed: u64,
+) -> cli::Result<Vec<usize>> {
     let mut order = pool.to_vec();
     order.shuffle(&mut StdRng::seed_from_u64(seed));
     let mut taken = [0; 10];
@@ -340,7 +347,7 @@ fn per_class_sample(labels: &[usize], pool: &[usize], k: usize, seed: u64) -> Re
     }
     let classes = taken.iter().filter(|&&t| t > 0).count();
     if taken.iter().any(|&t| t > 0 && t < k) || out.len() != classes * k {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--per-class".into(),
             reason: format!(
                 "the pool of {} images has fewer than {k} of some class",
@@ -398,14 +405,14 @@ fn check_frozen(net: &LeNet5, opt: &impl Optimizer<f32>, before: &[f32]) -> Resu
     }
 }
 
-fn parse_sizes(text: &str) -> Result<Vec<usize>> {
+fn parse_sizes(text: &str) -> cli::Result<Vec<usize>> {
     text.split(',')
         .map(|s| {
             s.trim()
                 .parse::<usize>()
                 .ok()
                 .filter(|&n| n > 0)
-                .ok_or_else(|| Error::Flag {
+                .ok_or_else(|| cli::Error::Flag {
                     flag: "--labels".into(),
                     reason: format!("`{s}` is not a positive number"),
                 })

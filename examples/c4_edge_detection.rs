@@ -16,13 +16,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::vision::{
     Bitmap, EDGE_FILTERS, Gray, VERTICAL, convolve, cross_correlate, edge_layer, rotate_180,
 };
+
+mod cli;
 
 const USAGE: &str = "usage: c4_edge_detection [--index <n>] [--scale <n>]";
 const FLAGS: &[(&str, &str)] = &[
@@ -36,11 +38,11 @@ const FLAGS: &[(&str, &str)] = &[
 /// Columns of white between the panels of a strip.
 const GAP: usize = 8;
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let index: usize = args.get("--index", 0)?;
     let scale: usize = args.get("--scale", 8)?;
     if !(1..=32).contains(&scale) {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--scale".into(),
             reason: format!("`{scale}` is not between 1 and 32"),
         });
@@ -54,7 +56,7 @@ fn run(args: &Args) -> Result<()> {
 
     let mnist = Mnist::<f32>::load_first(root.join("data/mnist"), Part::Test, index + 1)?;
     if index >= mnist.len() {
-        return Err(Error::Flag {
+        return Err(cli::Error::Flag {
             flag: "--index".into(),
             reason: format!("the test set has {} images", mnist.len()),
         });

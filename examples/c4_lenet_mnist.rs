@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::loss::Regularization;
@@ -32,9 +32,11 @@ use constnn::prelude::*;
 use constnn::tensor::reshape;
 use constnn::train::{FitConfig, evaluate, fit};
 
+mod cli;
+
 type Digits = Images<1, 28, 28>;
 
-const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>] [--full 1]";
+const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>] [--resume-with-changes true] [--full 1]";
 const FLAGS: &[(&str, &str)] = &[
     ("--epochs", "passes over the training set (default 6)"),
     ("--batch", "mini-batch size (default 64)"),
@@ -58,15 +60,19 @@ const FLAGS: &[(&str, &str)] = &[
     ),
     (
         "--checkpoint",
-        "training checkpoint written after every epoch; when the file exists, training resumes from it (default: none)",
+        "training checkpoint written after every epoch; when the file exists, training resumes from it if it was written with the same --train, --batch, --seed and --lr (default: none)",
+    ),
+    (
+        "--resume-with-changes",
+        "true: resume from a checkpoint written with other --train, --batch, --seed or --lr, continuing with the new ones (default false)",
     ),
 ];
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let (epochs, batch, seed) = (
-        args.get("--epochs", 6)?,
-        args.get("--batch", 64)?,
+        args.at_least_one("--epochs", 6)?,
+        args.at_least_one("--batch", 64)?,
         args.get("--seed", 1u64)?,
     );
     let lr = args.positive("--lr", 0.001)?;
@@ -126,12 +132,13 @@ fn run(args: &Args) -> Result<()> {
         verbose: true,
         checkpoint: checkpoint.clone(),
         resume: true,
+        resume_with_changes: args.get("--resume-with-changes", false)?,
         ..FitConfig::default()
     };
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()
-    });
+    })?;
     let history = fit(
         &mut net,
         &SoftmaxCrossEntropy,
@@ -141,13 +148,17 @@ fn run(args: &Args) -> Result<()> {
         &cfg,
     )?;
 
-    let result = evaluate(&net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
-    let per_epoch: f64 =
-        history.epochs.iter().map(|e| e.seconds).sum::<f64>() / history.epochs.len().max(1) as f64;
-    println!(
-        "mean epoch time {per_epoch:.1} s ({:.0} images/s)",
-        train_idx.len() as f64 / per_epoch
-    );
+    let result = evaluate(&net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
+    if history.epochs.is_empty() {
+        println!("the checkpoint had completed all {epochs} epochs: nothing left to train");
+    } else {
+        let seconds: f64 = history.epochs.iter().map(|e| e.seconds).sum();
+        let per_epoch = seconds / history.epochs.len() as f64;
+        println!(
+            "mean epoch time {per_epoch:.1} s ({:.0} images/s)",
+            train_idx.len() as f64 / per_epoch
+        );
+    }
     println!("test cost {:.4}", result.cost);
     println!("test accuracy {:.4}", result.accuracy);
     if full {

@@ -44,22 +44,73 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// Training produced a non-finite cost (a learning rate too large, exploding gradients).
-    #[error("training diverged at epoch {epoch}, step {step}: the cost became {cost}")]
+    /// Training produced a non-finite value: a cost, the dev cost, or a parameter after an
+    /// update (a learning rate too large, exploding gradients).
+    #[error("training diverged at epoch {epoch}, step {step}: {cause}")]
     Diverged {
         /// 1-based epoch.
         epoch: usize,
-        /// 1-based optimizer step, counted from the start of training.
+        /// 1-based optimizer step, counted from the start of training (for the dev cost: the
+        /// epoch's last step).
         step: usize,
-        /// The non-finite cost.
-        cost: f64,
+        /// What became non-finite.
+        cause: Divergence,
     },
-    /// A command-line flag has a bad value.
-    #[error("flag {flag}: {reason}")]
-    Flag {
-        /// The flag, e.g. `--lr`.
-        flag: String,
-        /// What is wrong with its value.
+    /// Training data holds a NaN or an infinity, which would poison the parameters (a ReLU
+    /// maps NaN to 0, so the cost alone does not show it).
+    #[error("{what}: feature {feature} of sample {sample} is {value} (0-based indices)")]
+    NonFiniteInput {
+        /// The set, e.g. `training set`.
+        what: String,
+        /// The sample (column) index.
+        sample: usize,
+        /// The feature (row) index within the sample.
+        feature: usize,
+        /// The value.
+        value: f64,
+    },
+    /// A setting (a learning rate, `β`, `λ`, a clipping threshold, a batch size) is outside
+    /// the range where it means anything.
+    #[error("{setting} = {value}: {reason}")]
+    Setting {
+        /// The setting, e.g. `Sgd lr` or `FitConfig batch_size`.
+        setting: String,
+        /// Its value as given.
+        value: String,
+        /// The range it must be in.
+        reason: String,
+    },
+    /// A training checkpoint was written by a run with other settings than the one asked to
+    /// resume from it.
+    #[error(
+        "{path}: written by a run with other settings: {}; resume with the same settings, remove the file, or set FitConfig::resume_with_changes",
+        .changes.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    ResumeMismatch {
+        /// The checkpoint.
+        path: PathBuf,
+        /// Every setting that differs.
+        changes: Vec<SettingChange>,
+    },
+    /// A layer's training forward refused its mini-batch (batch normalization of a single
+    /// value per feature: its variance is 0). `layer` is the field path in a derived network
+    /// (`bn1`, `base.bn1`), empty for a layer used alone.
+    #[error("{}{reason}", if layer.is_empty() { String::new() } else { format!("layer `{layer}`: ") })]
+    Layer {
+        /// The field path of the layer.
+        layer: String,
+        /// Why.
+        reason: String,
+    },
+    /// A layer cannot train on a mini-batch (batch normalization of a single value per
+    /// feature: its variance is 0).
+    #[error("training stopped at epoch {epoch}, step {step}: {reason}")]
+    Refused {
+        /// 1-based epoch.
+        epoch: usize,
+        /// 1-based optimizer step.
+        step: usize,
+        /// The layer's reason.
         reason: String,
     },
     /// A checkpoint cannot be read (truncated, corrupt, not safetensors) or a model cannot be
@@ -122,6 +173,59 @@ pub enum Error {
     },
 }
 
+/// What became non-finite when training diverged ([`Error::Diverged`]).
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Divergence {
+    /// The mini-batch cost `J{t}` before the update.
+    Cost(f64),
+    /// The dev set's cost after the epoch.
+    DevCost(f64),
+    /// A parameter or buffer after the update: the first non-finite tensor in visiting
+    /// order, by its full name (`d1.weight`), and its first non-finite entry.
+    Tensor {
+        /// Full dotted name.
+        name: String,
+        /// Index of the entry in the tensor's values.
+        index: usize,
+        /// The entry.
+        value: f64,
+    },
+}
+
+impl core::fmt::Display for Divergence {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Divergence::Cost(c) => write!(f, "the cost became {c}"),
+            Divergence::DevCost(c) => write!(f, "the dev cost became {c}"),
+            Divergence::Tensor { name, index, value } => {
+                write!(f, "`{name}` became {value} (entry {index})")
+            }
+        }
+    }
+}
+
+/// One setting that differs between a checkpoint and the run resuming from it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SettingChange {
+    /// The setting, e.g. `batch size`.
+    pub setting: String,
+    /// Its value in the checkpoint.
+    pub saved: String,
+    /// Its value now.
+    pub now: String,
+}
+
+impl core::fmt::Display for SettingChange {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} {} in the checkpoint, {} now",
+            self.setting, self.saved, self.now
+        )
+    }
+}
+
 /// `[6, 1, 5, 5]`.
 fn dims(d: &[usize]) -> String {
     let parts: Vec<String> = d.iter().map(usize::to_string).collect();
@@ -130,3 +234,21 @@ fn dims(d: &[usize]) -> String {
 
 /// `Result` with [`Error`].
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+impl Error {
+    /// The error of a field of a derived network: an [`Error::Layer`] gets `field` in front of
+    /// its path (`bn1`, then `base.bn1` one network up); other errors are unchanged.
+    pub fn within(self, field: &str) -> Self {
+        match self {
+            Error::Layer { layer, reason } => Error::Layer {
+                layer: if layer.is_empty() {
+                    field.to_string()
+                } else {
+                    format!("{field}.{layer}")
+                },
+                reason,
+            },
+            other => other,
+        }
+    }
+}

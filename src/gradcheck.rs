@@ -19,7 +19,7 @@
 //!
 //! let mut layer: Dense<3, 2, f64> = Dense::new(Init::He, &mut StdRng::seed_from_u64(0));
 //! let x = Batch::<3, f64>::from_fn(4, |i, j| (i + j) as f64 * 0.1);
-//! let report = gradcheck::check_layer(&mut layer, &x, 1e-6, 42);
+//! let report = gradcheck::check_layer(&mut layer, &x, 1e-6, 42).unwrap();
 //! assert!(report.max_error() < 1e-7, "{report}");
 //! ```
 
@@ -148,7 +148,11 @@ where
 
 /// Checks a layer's parameter gradients and its `dX` at input `x`, with the cost
 /// `J = (1/m)·Σ R ⊙ Y` for a random `R` drawn from `seed` (so `dY = R` per sample).
-pub fn check_layer<T, X, L>(layer: &mut L, x: &X, eps: T, seed: u64) -> Report
+///
+/// # Errors
+/// The layer's own error when it refuses to train on `x` (batch normalization of one
+/// sample).
+pub fn check_layer<T, X, L>(layer: &mut L, x: &X, eps: T, seed: u64) -> crate::Result<Report>
 where
     T: Scalar,
     X: Tensor<Elem = T>,
@@ -157,7 +161,7 @@ where
     let m = x.batch_size();
     let inv_m = T::one() / T::of(m as f64);
     let (mut y, mut cache) = (L::Output::default(), L::Cache::default());
-    layer.forward(x, &mut y, &mut cache);
+    layer.forward(x, &mut y, &mut cache)?;
     let mut r = y.clone();
     let mut rng = StdRng::seed_from_u64(seed);
     r.as_mut_slice()
@@ -177,8 +181,12 @@ where
 
     let mut report = check_params(layer, eps, |l| {
         let (mut y, mut c) = (L::Output::default(), L::Cache::default());
-        l.forward(x, &mut y, &mut c);
-        weighted(&y)
+        // The same input trained a moment ago: an error here would be a non-deterministic
+        // layer, shown as a NaN error in the report.
+        match l.forward(x, &mut y, &mut c) {
+            Ok(()) => weighted(&y),
+            Err(_) => T::nan(),
+        }
     });
     // dX is per sample (m·∂J/∂X), see the layer module docs.
     let analytic: Vec<T> = dx.as_slice().iter().map(|&d| d * inv_m).collect();
@@ -187,11 +195,13 @@ where
         let mut xv = x.clone();
         xv.as_mut_slice().copy_from_slice(v);
         let (mut y, mut c) = (L::Output::default(), L::Cache::default());
-        layer.forward(&xv, &mut y, &mut c);
-        weighted(&y)
+        match layer.forward(&xv, &mut y, &mut c) {
+            Ok(()) => weighted(&y),
+            Err(_) => T::nan(),
+        }
     });
     report.input = Some(relative_error(&approx, &analytic));
-    report
+    Ok(report)
 }
 
 /// Checks a loss's per-sample gradient `∂L/∂ŷ` against differences of `J(ŷ)`; returns the
@@ -239,7 +249,12 @@ mod tests {
     impl Layer<Batch<2, f64>> for BrokenDense {
         type Output = Batch<2, f64>;
         type Cache = ();
-        fn forward(&mut self, x: &Batch<2, f64>, y: &mut Batch<2, f64>, c: &mut ()) {
+        fn forward(
+            &mut self,
+            x: &Batch<2, f64>,
+            y: &mut Batch<2, f64>,
+            c: &mut (),
+        ) -> crate::Result<()> {
             self.0.forward(x, y, c)
         }
         fn infer(&self, x: &Batch<2, f64>, y: &mut Batch<2, f64>, c: &mut ()) {
@@ -265,8 +280,8 @@ mod tests {
             Vector::from_rows([[0.1], [0.2]]),
         );
         let x = Batch::<2, f64>::from_fn(3, |i, j| (i + 2 * j) as f64 * 0.25 - 0.5);
-        let good = check_layer(&mut dense.clone(), &x, 1e-6, 5);
-        let bad = check_layer(&mut BrokenDense(dense), &x, 1e-6, 5);
+        let good = check_layer(&mut dense.clone(), &x, 1e-6, 5).unwrap();
+        let bad = check_layer(&mut BrokenDense(dense), &x, 1e-6, 5).unwrap();
         assert!(good.max_error() < 1e-7, "{good}");
         assert!(bad.params > 1e-3, "{bad}");
         assert!(bad.input.unwrap() < 1e-7, "dX is still right: {bad}");

@@ -51,7 +51,6 @@ extern crate self as constnn;
 pub mod activation;
 pub mod atomic;
 pub mod checkpoint;
-pub mod cli;
 pub mod data;
 pub mod error;
 pub mod gradcheck;
@@ -64,13 +63,14 @@ pub mod models;
 pub mod optim;
 mod scalar;
 pub mod search;
+mod setting;
 pub mod shape;
 pub mod tensor;
 pub mod train;
 pub mod vision;
 
 pub use constnn_macros::{Network, Params};
-pub use error::{Error, Result};
+pub use error::{Divergence, Error, Result, SettingChange};
 /// Fixed-size arrays whose length is a typenum natural ([`tensor::Sample`]), re-exported so a
 /// program uses the same version as constnn.
 pub use generic_array;

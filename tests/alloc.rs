@@ -136,7 +136,7 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>> + Params<f32>> Train
         let y = Batch::from_fn(samples, |i, j| f32::from(u8::from(i == (j * 7) % 10)));
         Self {
             net,
-            opt: Adam::new(AdamConfig::default()),
+            opt: Adam::new(AdamConfig::default()).unwrap(),
             x,
             y,
             xb: X::default(),
@@ -154,7 +154,8 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>> + Params<f32>> Train
             s.x.gather_into(idx, &mut s.xb);
             s.y.gather_into(idx, &mut s.yb);
         });
-        let (forward, ()) = count(|| s.net.forward(&s.xb, &mut s.out, &mut s.cache));
+        let (forward, trained) = count(|| s.net.forward(&s.xb, &mut s.out, &mut s.cache));
+        trained.expect("no batch norm here");
         let (loss, cost) = count(|| SoftmaxCrossEntropy.cost_and_grad(&s.out, &s.yb, &mut s.dout));
         assert!(cost.is_finite(), "cost {cost}");
         let (backward, ()) = count(|| s.net.backward(&s.xb, &s.out, &mut s.cache, &s.dout, None));

@@ -39,7 +39,9 @@ fn step(
     y: &Batch<1, f64>,
 ) -> f64 {
     let (mut z, mut dz) = (Batch::default(), Batch::default());
-    layer.forward(x, &mut z, &mut ());
+    layer
+        .forward(x, &mut z, &mut ())
+        .expect("a dense layer trains on any batch");
     let cost = BinaryCrossEntropy.cost_and_grad(&z, y, &mut dz);
     layer.backward(x, &z, &mut (), &dz, None);
     opt.step(layer);
@@ -61,7 +63,7 @@ fn accuracy(layer: &mut Dense<30, 1, f64>, x: &Batch<30, f64>, y: &Batch<1, f64>
 fn logistic_regression_learns_breast_cancer() {
     let (x_train, y_train, x_test, y_test) = breast_cancer();
     let mut layer = Dense::<30, 1, f64>::zeros();
-    let mut opt = Sgd::new(LR);
+    let mut opt = Sgd::new(LR).unwrap();
     let costs: Vec<f64> = (0..2000)
         .map(|_| step(&mut layer, &mut opt, &x_train, &y_train))
         .collect();
@@ -153,7 +155,7 @@ fn first_three_steps_match_the_plain_rust_reference() {
     let mut reference = Reference::new();
     assert_eq!(reference.x.len(), x_train.batch_size());
     let mut layer = Dense::<30, 1, f64>::zeros();
-    let mut opt = Sgd::new(LR);
+    let mut opt = Sgd::new(LR).unwrap();
     for k in 0..3 {
         let want_cost = reference.step(LR);
         let cost = step(&mut layer, &mut opt, &x_train, &y_train);

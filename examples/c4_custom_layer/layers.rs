@@ -41,8 +41,14 @@ impl<const C: usize, const H: usize, const W: usize, T: Scalar> Layer<Images<C, 
     type Output = Images<C, H, W, T>;
     type Cache = ();
 
-    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, c: &mut ()) {
+    fn forward(
+        &mut self,
+        x: &Images<C, H, W, T>,
+        y: &mut Self::Output,
+        c: &mut (),
+    ) -> constnn::Result<()> {
         self.infer(x, y, c);
+        Ok(())
     }
 
     fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut ()) {
@@ -111,8 +117,14 @@ impl<const C: usize, const H: usize, const W: usize, T: Scalar> Layer<Images<C, 
     type Output = Batch<C, T>;
     type Cache = ();
 
-    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Batch<C, T>, c: &mut ()) {
+    fn forward(
+        &mut self,
+        x: &Images<C, H, W, T>,
+        y: &mut Batch<C, T>,
+        c: &mut (),
+    ) -> constnn::Result<()> {
         self.infer(x, y, c);
+        Ok(())
     }
 
     fn infer(&self, x: &Images<C, H, W, T>, y: &mut Batch<C, T>, _: &mut ()) {

@@ -9,13 +9,15 @@
 //! 32-channel images of any size, so the network has no flatten width to get right: its shape
 //! rule (`reduce(1)`) gives 32 features after 7×7 here, and would after 5×5 or 14×14 too.
 
+#[path = "../cli/mod.rs"]
+mod cli;
 #[path = "layers.rs"]
 mod layers;
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use constnn::cli::{self, Args};
+use cli::Args;
 use constnn::data::mnist::{Mnist, Part};
 use constnn::data::{Split, one_hot};
 use constnn::gradcheck::check_layer;
@@ -70,14 +72,14 @@ fn gradient_checks(seed: u64) -> Result<()> {
     let mut scale = Scale::<3, f64>::build(Init::He, &mut rng);
     scale.g = Vector::from_rows([[0.5], [-1.5], [2.0]]); // away from the identity
     let checks = [
-        ("Scale<3>", check_layer(&mut scale, &x, 1e-6, seed)),
+        ("Scale<3>", check_layer(&mut scale, &x, 1e-6, seed)?),
         (
             "GlobalAvgPool<3>",
-            check_layer(&mut GlobalAvgPool::<3>, &x, 1e-6, seed),
+            check_layer(&mut GlobalAvgPool::<3>, &x, 1e-6, seed)?,
         ),
         ("network conv → scale → pool → dense", {
             let x = Images::<2, 5, 5, f64>::from_fn(4, |_, _, _, _| rng.random_range(-1.0..1.0));
-            check_layer(&mut Small::new(seed), &x, 1e-6, seed)
+            check_layer(&mut Small::new(seed), &x, 1e-6, seed)?
         }),
     ];
     for (what, report) in &checks {
@@ -92,7 +94,7 @@ fn gradient_checks(seed: u64) -> Result<()> {
     Ok(())
 }
 
-fn run(args: &Args) -> Result<()> {
+fn run(args: &Args) -> cli::Result {
     let (epochs, limit, seed) = (
         args.get("--epochs", 6)?,
         args.get("--train", 20_000usize)?,
@@ -122,7 +124,7 @@ fn run(args: &Args) -> Result<()> {
     let mut opt = Adam::new(AdamConfig {
         lr: 0.003,
         ..AdamConfig::default()
-    });
+    })?;
     fit(
         &mut net,
         &SoftmaxCrossEntropy,
@@ -139,7 +141,7 @@ fn run(args: &Args) -> Result<()> {
         .map(|g| format!("{g:.2}"))
         .collect();
     println!("learned gains of s2: [{}]", gains.join(", "));
-    let result = evaluate(&net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000);
+    let result = evaluate(&net, &SoftmaxCrossEntropy, &x_test, &y_test, 1000)?;
     println!("test accuracy {:.4}", result.accuracy);
     Ok(())
 }

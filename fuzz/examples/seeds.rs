@@ -99,6 +99,7 @@ fn main() {
         epochs: 0,
         steps: 0,
         lr0: 0.01,
+        run: None,
     };
     checkpoint::save_training(&Mlp::numbered(), &adam(), &start, &path).expect("saves");
     let bytes = fs::read(&path).expect("saved");

@@ -73,6 +73,7 @@ pub fn adam() -> Adam<f32> {
         lr: 0.01,
         ..AdamConfig::default()
     })
+    .expect("valid settings")
 }
 
 /// Adam with `α = 0.01` over every layer but [`FROZEN`].
@@ -357,6 +358,6 @@ fn same_snapshot(a: &Snapshot<f32>, b: &Snapshot<f32>) -> bool {
 }
 
 fn same_progress(a: &Progress, b: &Progress) -> bool {
-    (a.epochs, a.steps) == (b.epochs, b.steps)
+    (a.epochs, a.steps, a.run) == (b.epochs, b.steps, b.run)
         && (a.lr0.to_bits() == b.lr0.to_bits() || (a.lr0.is_nan() && b.lr0.is_nan()))
 }

@@ -21,6 +21,8 @@ pub struct Chain<'a> {
     pub tys: &'a [&'a Type],
     /// Field accessors, in order.
     pub members: &'a [&'a Member],
+    /// Field names, in order (a refusal names its field).
+    pub names: &'a [&'a str],
 }
 
 /// `S{k}`: the shape after field `k − 1` (`S0` is the input).
@@ -93,7 +95,8 @@ impl Chain<'_> {
         let fwd = (0..n).map(|k| {
             let (c, m, x) = (connect(k), self.members[k], prev_y(k));
             let (y, cache) = out_and_cache(k);
-            quote!(#c::forward(&mut self.#m, #x, #y, #cache);)
+            let name = self.names[k];
+            quote!(#c::forward(&mut self.#m, #x, #y, #cache).map_err(|e| e.within(#name))?;)
         });
         let infer = (0..n).map(|k| {
             let (c, m, x) = (connect(k), self.members[k], prev_y(k));
@@ -124,9 +127,10 @@ impl Chain<'_> {
                 type Output = #output;
                 type Cache = #cache_ty;
 
-                fn forward(&mut self, x: &__X, y: &mut #output, cache: &mut Self::Cache) {
+                fn forward(&mut self, x: &__X, y: &mut #output, cache: &mut Self::Cache) -> ::constnn::Result<()> {
                     let #cache_pat = cache;
                     #(#fwd)*
+                    ::core::result::Result::Ok(())
                 }
 
                 fn infer(&self, x: &__X, y: &mut #output, cache: &mut Self::Cache) {

@@ -43,7 +43,7 @@ pub fn emit(input: &DeriveInput, err: syn::Error, derive: Derive) -> TokenStream
         impl #impl_x ::constnn::layer::Layer<__X> for #ident #ty_g where #px {
             type Output = __X;
             type Cache = ();
-            fn forward(&mut self, _: &__X, _: &mut __X, _: &mut ()) {}
+            fn forward(&mut self, _: &__X, _: &mut __X, _: &mut ()) -> ::constnn::Result<()> { ::core::result::Result::Ok(()) }
             fn infer(&self, _: &__X, _: &mut __X, _: &mut ()) {}
             fn backward(&mut self, _: &__X, _: &__X, _: &mut (), _: &__X, _: ::core::option::Option<&mut __X>) {}
         }

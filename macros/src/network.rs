@@ -75,6 +75,7 @@ pub fn expand(c: &Container<'_>) -> TokenStream {
     let layer_impl = Chain {
         tys: &tys,
         members: &members,
+        names: &field_names,
     }
     .layer_impl(ident, &impl_parts(c.generics, &[x_param]));
     let params_impl = params::expand(c, true);

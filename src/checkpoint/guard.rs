@@ -26,6 +26,21 @@ pub(super) fn offset_beyond_end(bytes: &[u8]) -> Option<usize> {
     ends.filter(|&end| end > bytes.len()).min()
 }
 
+/// The length of the data section a safetensors header (the JSON, without its 8-byte length
+/// prefix) announces: the largest end offset, `Metadata` having checked that the tensors'
+/// byte ranges are contiguous from 0. `None` when the header does not decode.
+pub(super) fn data_len(header: &[u8]) -> Option<usize> {
+    let metadata: Metadata = serde_json::from_slice(header).ok()?;
+    let tensors = metadata.tensors();
+    Some(
+        tensors
+            .values()
+            .map(|info| info.data_offsets.1)
+            .max()
+            .unwrap_or(0),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checkpoint::load_bytes;

@@ -83,10 +83,7 @@ pub fn load_layers_renamed<T: Scalar, M: Params<T>>(
             });
         }
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read::read_bounded(path, false)?;
     let file = parse(&bytes, path)?;
     let staged = stage::<T>(&file, &wanted, path)?;
     commit(model, staged);

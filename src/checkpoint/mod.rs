@@ -43,6 +43,7 @@
 mod decode;
 mod guard;
 mod layers;
+mod read;
 mod training;
 mod walk;
 
@@ -55,7 +56,8 @@ use crate::layer::{ParamShape, Params};
 use crate::{Error, Result, Scalar};
 use decode::decode_into;
 pub use layers::{load_layers, load_layers_renamed};
-pub use training::{Progress, load_training, save_training};
+pub use read::{MAX_FILE_BYTES, MAX_HEADER_BYTES};
+pub use training::{Progress, RunSettings, load_training, save_training, training_progress};
 use walk::Lister;
 
 /// The path named in the errors of [`save_bytes`] and [`load_bytes`].
@@ -85,16 +87,15 @@ pub fn save_bytes<T: Scalar, M: Params<T> + ?Sized>(model: &M) -> Result<Vec<u8>
 ///
 /// # Errors
 /// [`Error::Io`] naming the file when it cannot be read; [`Error::Checkpoint`] when it is
-/// truncated or not safetensors; [`Error::CheckpointMissing`], [`Error::CheckpointDtype`],
+/// truncated or not safetensors, or its header announces more than [`MAX_HEADER_BYTES`] of
+/// header or [`MAX_FILE_BYTES`] in all (nothing beyond what the header announces is read);
+/// [`Error::CheckpointMissing`], [`Error::CheckpointDtype`],
 /// [`Error::CheckpointShape`] naming the first tensor of the model (in visiting order) that
 /// is absent or differs; [`Error::CheckpointExtra`] naming the file's tensors the model lacks.
 /// On error the model is unchanged.
 pub fn load<T: Scalar, M: Params<T> + ?Sized>(model: &mut M, path: impl AsRef<Path>) -> Result<()> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read::read_bounded(path, false)?;
     decode_into(model, &bytes, path)
 }
 

@@ -313,16 +313,21 @@ fn an_interrupted_save_leaves_the_old_checkpoint_loadable() {
     let (a, b) = (net::<f32>(1), net::<f32>(2));
     let path = temp_path("interrupted");
     save(&a, &path).unwrap();
-    // A crash in the middle of `save(&b, …)` leaves a partial temporary file beside the
-    // target (atomic::write names it `.model.safetensors.tmp<pid>`); the target is untouched.
-    let tmp = path.with_file_name(format!(".model.safetensors.tmp{}", std::process::id()));
+    // A process killed in the middle of `save(&b, …)` leaves a partial temporary file beside
+    // the target (atomic::write names it `.model.safetensors.tmp-<pid>-<k>`); the target is
+    // untouched. The id of a process that has exited stands for the killed one.
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let gone = child.id();
+    child.wait().unwrap();
+    let tmp = path.with_file_name(format!(".model.safetensors.tmp-{gone}-0"));
     let b_bytes = save_bytes(&b).unwrap();
     std::fs::write(&tmp, &b_bytes[..b_bytes.len() / 2]).unwrap();
     let mut loaded = net::<f32>(3);
     load(&mut loaded, &path).unwrap();
     assert_eq!(loaded.values_to_vec(), a.values_to_vec());
     assert!(load(&mut net::<f32>(3), &tmp).is_err());
-    // The next save completes the temporary file and only then renames it over the target.
+    // The next save writes its own temporary file, renames it over the target and removes
+    // the orphan (its process is gone).
     save(&b, &path).unwrap();
     load(&mut loaded, &path).unwrap();
     assert_eq!(loaded.values_to_vec(), b.values_to_vec());
@@ -376,7 +381,7 @@ fn optimizers_and_parameter_walks_skip_buffers() {
     let stats = buffers(&bn);
     assert_eq!(bn.num_params(), 6);
     assert_eq!(bn.values_to_vec().len(), 6);
-    let mut adam = Adam::new(AdamConfig::default());
+    let mut adam = Adam::new(AdamConfig::default()).unwrap();
     adam.step(&mut bn);
     assert_ne!(bn.gamma.as_slice(), &[1.0; 3], "the parameters moved");
     assert_eq!(buffers(&bn), stats, "the running statistics did not");

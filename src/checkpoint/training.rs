@@ -27,6 +27,44 @@ pub struct Progress {
     pub steps: usize,
     /// The initial learning rate `α₀` that a decay schedule starts from.
     pub lr0: f64,
+    /// The settings the run's steps depend on; `None` in checkpoints written before they
+    /// were recorded (such a checkpoint resumes without the comparison).
+    pub run: Option<RunSettings>,
+}
+
+/// The settings that fix which steps a run takes, besides `α₀`: resuming with other values
+/// would not continue the same run ([`Error::ResumeMismatch`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunSettings {
+    /// Training samples `m`.
+    pub samples: usize,
+    /// Mini-batch size.
+    pub batch_size: usize,
+    /// Seed of the shuffles.
+    pub seed: u64,
+}
+
+impl Progress {
+    /// Checks what [`load_training`] will require of the file: `α₀` finite and `> 0`, and a
+    /// run of at least one sample in batches of at least one.
+    ///
+    /// # Errors
+    /// [`Error::Setting`] naming the field.
+    pub fn validate(&self) -> Result<()> {
+        crate::setting::positive("Progress lr0", self.lr0)?;
+        if let Some(run) = &self.run {
+            for (setting, v) in [("samples", run.samples), ("batch_size", run.batch_size)] {
+                if v == 0 {
+                    return Err(Error::Setting {
+                        setting: format!("RunSettings {setting}"),
+                        value: "0".into(),
+                        reason: "must be at least 1".into(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 const PREFIX: &str = "optimizer.";
@@ -35,6 +73,9 @@ const KEY_OPT_STEPS: &str = "constnn.optimizer.steps";
 const KEY_EPOCHS: &str = "constnn.epochs";
 const KEY_STEPS: &str = "constnn.steps";
 const KEY_LR0: &str = "constnn.lr0";
+const KEY_SAMPLES: &str = "constnn.samples";
+const KEY_BATCH: &str = "constnn.batch_size";
+const KEY_SEED: &str = "constnn.seed";
 
 /// The parameters `opt` updates: (full name, shape), in visiting order.
 fn updated<T: Scalar, O: Optimizer<T> + ?Sized>(
@@ -58,8 +99,9 @@ fn updated<T: Scalar, O: Optimizer<T> + ?Sized>(
 /// [`save`](super::save)).
 ///
 /// # Errors
-/// As [`save`](super::save); [`Error::Checkpoint`] when the optimizer's state does not match
-/// the parameters it updates.
+/// [`Error::Setting`] when `progress` is not one [`load_training`] would accept
+/// ([`Progress::validate`]), before anything is written; as [`save`](super::save);
+/// [`Error::Checkpoint`] when the optimizer's state does not match the parameters it updates.
 pub fn save_training<T, M, O>(
     model: &M,
     opt: &O,
@@ -72,6 +114,7 @@ where
     O: Optimizer<T> + ?Sized,
 {
     let path = path.as_ref();
+    progress.validate()?;
     let dtype = dtype_of::<T>(path)?;
     let mut tensors = encoded(model, path)?;
     let snap = opt.snapshot();
@@ -91,13 +134,18 @@ where
             tensors.push((format!("{PREFIX}{slot}.{name}"), encoded));
         }
     }
-    let metadata = vec![
+    let mut metadata = vec![
         (KEY_KIND.to_string(), snap.kind.to_string()),
         (KEY_OPT_STEPS.to_string(), snap.steps.to_string()),
         (KEY_EPOCHS.to_string(), progress.epochs.to_string()),
         (KEY_STEPS.to_string(), progress.steps.to_string()),
         (KEY_LR0.to_string(), progress.lr0.to_string()),
     ];
+    if let Some(run) = &progress.run {
+        metadata.push((KEY_SAMPLES.to_string(), run.samples.to_string()));
+        metadata.push((KEY_BATCH.to_string(), run.batch_size.to_string()));
+        metadata.push((KEY_SEED.to_string(), run.seed.to_string()));
+    }
     let bytes = serialize(tensors, Some(metadata), path)?;
     crate::atomic::write(path, &bytes)
 }
@@ -123,10 +171,7 @@ where
     O: Optimizer<T> + ?Sized,
 {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = super::read::read_bounded(path, false)?;
     let file = parse(&bytes, path)?;
     let meta = Metadata::read(&bytes, path)?;
     let staged_model = stage_all(model, &file, path, Some(PREFIX))?;
@@ -140,6 +185,7 @@ where
         );
         return Err(checkpoint_error(path, e));
     }
+    let progress = meta.progress()?;
     let opt_steps: u64 = meta.number(KEY_OPT_STEPS)?;
     let started = file.names().iter().any(|n| n.starts_with(PREFIX));
     let params = updated(model, opt);
@@ -174,18 +220,6 @@ where
         })
         .collect();
     // Everything is read and checked before the optimizer and the model change.
-    let progress = Progress {
-        epochs: meta.number(KEY_EPOCHS)?,
-        steps: meta.number(KEY_STEPS)?,
-        lr0: meta.number(KEY_LR0)?,
-    };
-    if !(progress.lr0.is_finite() && progress.lr0 > 0.0) {
-        let e = format!(
-            "`{KEY_LR0}` is {}, not a positive learning rate",
-            progress.lr0
-        );
-        return Err(checkpoint_error(path, e));
-    }
     opt.restore(Snapshot {
         tensors,
         steps: opt_steps,
@@ -193,6 +227,18 @@ where
     })?;
     commit(model, staged_model);
     Ok(progress)
+}
+
+/// The progress recorded in the training checkpoint at `path`, reading its header only (a
+/// run can compare its settings with the checkpoint's before loading anything).
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read; [`Error::Checkpoint`] when it is not a
+/// training checkpoint or a progress field is malformed.
+pub fn training_progress(path: impl AsRef<Path>) -> Result<Progress> {
+    let path = path.as_ref();
+    let bytes = super::read::read_bounded(path, true)?;
+    Metadata::read(&bytes, path)?.progress()
 }
 
 /// Optimizer tensors in the file that `wanted` does not list.
@@ -220,9 +266,22 @@ struct Metadata<'a> {
 }
 
 impl<'a> Metadata<'a> {
+    /// From the file's first bytes (the whole file or just its header): the header is
+    /// decoded by safetensors' own `Metadata` deserializer, as the parser does.
     fn read(bytes: &[u8], path: &'a Path) -> Result<Self> {
-        let (_, meta) = SafeTensors::read_metadata(bytes)
-            .map_err(|e| checkpoint_error(path, format!("unreadable header: {e}")))?;
+        let unreadable =
+            |e: &dyn core::fmt::Display| checkpoint_error(path, format!("unreadable header: {e}"));
+        let n = bytes
+            .get(..8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(u64::from_le_bytes)
+            .ok_or_else(|| unreadable(&"shorter than 8 bytes"))?;
+        let header = usize::try_from(n)
+            .ok()
+            .and_then(|n| bytes.get(8..8usize.checked_add(n)?))
+            .ok_or_else(|| unreadable(&format!("{n} header bytes announced, not all present")))?;
+        let meta: safetensors::tensor::Metadata =
+            serde_json::from_slice(header).map_err(|e| unreadable(&e))?;
         let pairs = meta
             .metadata()
             .iter()
@@ -241,6 +300,36 @@ impl<'a> Metadata<'a> {
                 let e = format!("no `{key}` in the header: not a training checkpoint");
                 checkpoint_error(self.path, e)
             })
+    }
+
+    /// The run's progress, checked as [`Progress::validate`] would.
+    fn progress(&self) -> Result<Progress> {
+        let run = match self.pairs.iter().any(|(k, _)| k == KEY_SAMPLES) {
+            false => None,
+            true => Some(RunSettings {
+                samples: self.number(KEY_SAMPLES)?,
+                batch_size: self.number(KEY_BATCH)?,
+                seed: self.number(KEY_SEED)?,
+            }),
+        };
+        let progress = Progress {
+            epochs: self.number(KEY_EPOCHS)?,
+            steps: self.number(KEY_STEPS)?,
+            lr0: self.number(KEY_LR0)?,
+            run,
+        };
+        if !(progress.lr0.is_finite() && progress.lr0 > 0.0) {
+            let e = format!(
+                "`{KEY_LR0}` is {}, not a positive learning rate",
+                progress.lr0
+            );
+            return Err(checkpoint_error(self.path, e));
+        }
+        if run.is_some_and(|r| r.samples == 0 || r.batch_size == 0) {
+            let e = "a run of 0 samples or batches of 0 samples".to_string();
+            return Err(checkpoint_error(self.path, e));
+        }
+        Ok(progress)
     }
 
     fn number<N: core::str::FromStr>(&self, key: &str) -> Result<N> {

@@ -52,6 +52,7 @@ fn adam() -> Adam<f32> {
         lr: 0.01,
         ..AdamConfig::default()
     })
+    .unwrap()
 }
 
 fn regression(name: &str) -> std::path::PathBuf {
@@ -100,7 +101,8 @@ fn a_step_count_of_u64_max_loads_and_the_next_step_saturates() {
             Progress {
                 epochs: 0,
                 steps: 0,
-                lr0: 0.01
+                lr0: 0.01,
+                run: None, // written before the run's settings were recorded
             },
             u64::MAX
         )
@@ -118,16 +120,40 @@ fn a_step_count_of_u64_max_loads_and_the_next_step_saturates() {
 }
 
 #[test]
-fn a_non_finite_learning_rate_is_an_error() {
+fn a_learning_rate_of_0_or_nan_is_refused_when_saving_and_loading() {
+    // Before: `save_training` wrote such a checkpoint, which `load_training` then refused
+    // forever. Now the save fails and writes nothing.
     let dir = std::env::temp_dir().join(format!("constnn-lr0-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("t.safetensors");
-    let bad = Progress {
+    for (lr0, text) in [(0.0, "0"), (f64::NAN, "NaN"), (-1.0, "-1")] {
+        let bad = Progress {
+            epochs: 1,
+            steps: 1,
+            lr0,
+            run: None,
+        };
+        let err = save_training(&mlp(0.5), &adam(), &bad, &path).unwrap_err();
+        let want = format!("Progress lr0 = {text}: must be a finite number > 0");
+        assert_eq!(err.to_string(), want);
+        assert!(!path.exists());
+    }
+    // A file with lr0 = NaN all the same (a valid one with `0.5` edited to `NaN`, the same
+    // length) is refused on load, and leaves the model as it was.
+    let good = Progress {
         epochs: 1,
         steps: 1,
-        lr0: f64::NAN,
+        lr0: 0.5,
+        run: None,
     };
-    save_training(&mlp(0.5), &adam(), &bad, &path).unwrap();
+    save_training(&mlp(0.5), &adam(), &good, &path).unwrap();
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes
+        .windows(19)
+        .position(|w| w == br#""constnn.lr0":"0.5""#)
+        .unwrap();
+    bytes[at + 15..at + 18].copy_from_slice(b"NaN");
+    std::fs::write(&path, bytes).unwrap();
     let mut model = mlp(0.25);
     let err = load_training(&mut model, &mut adam(), &path).unwrap_err();
     assert!(

@@ -100,6 +100,7 @@ fn adam() -> Adam<f64> {
         lr: 0.05,
         ..AdamConfig::default()
     })
+    .unwrap()
 }
 
 #[test]
@@ -276,7 +277,7 @@ fn training_checkpoints_name_their_optimizer_tensors_and_check_the_kind() {
     );
     // The optimizer must be the same kind and update the same tensors.
     let mut copy = small(0);
-    let mut momentum = Momentum::<f64>::new(MomentumConfig::default());
+    let mut momentum = Momentum::<f64>::new(MomentumConfig::default()).unwrap();
     let err = load_training(&mut copy, &mut momentum, &path).unwrap_err();
     assert!(
         err.to_string()

@@ -1,24 +1,72 @@
-//! Tabular data sets from CSV files: one sample per line, the class id in the last column.
+//! Tabular data sets from CSV files: one sample per row, features and a class id, read with
+//! the [`csv`](https://docs.rs/csv) crate (RFC 4180 quoting, any delimiter).
 //!
 //! The format (that of every CSV file under `data/`):
 //!
 //! ```text
-//! mean_radius,mean_texture,…,label      ← header: feature names, then `label`
-//! 17.99,10.38,…,0                       ← one sample: n numbers, then a class id ≥ 0
+//! mean_radius,mean_texture,…,label      ← header: column names
+//! 17.99,10.38,…,0                       ← one sample: numbers, and a class id ≥ 0
 //! ```
 //!
-//! UTF-8, `\n` or `\r\n` line endings, no quoting; spaces around a cell are ignored. Features
-//! parse as finite `f64`, labels as non-negative integers.
+//! The label column is found by its name (`label` by default), its index, or as the last
+//! column ([`LabelColumn`]); every other column is a feature. Cells may be quoted (`"1.5"`,
+//! `"a, b"` as a column name) and spaces around them are ignored; empty lines are skipped.
+//! Features parse as finite `f64`, labels as non-negative integers. UTF-8, `\n` or `\r\n`
+//! line endings, an optional byte-order mark.
 //!
-//! A file holds `m` samples, one per line. The notes put samples in **columns**, so
+//! Reads are bounded ([`CsvOptions::max_bytes`], [`CsvOptions::max_line_bytes`]), and error
+//! messages quote at most the first 32 characters of a cell or column name.
+//!
+//! A file holds `m` samples, one per row. The notes put samples in **columns**, so
 //! [`Table::features`] returns `X: n × m`, feature `i` of sample `j` at `(i, j)`.
 
 use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use super::label::{binary_labels_of, one_hot_of};
 use crate::tensor::Batch;
 use crate::{Error, Result, Scalar};
+
+mod bounded;
+use bounded::Bounded;
+
+/// Which column holds the class ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LabelColumn {
+    /// The column with this name in the header.
+    Name(String),
+    /// The column at this 0-based position.
+    Index(usize),
+    /// The last column.
+    Last,
+}
+
+/// How [`Table::read_with`] reads a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// The field delimiter. Default `b','` (`b';'`, `b'\t'` for others).
+    pub delimiter: u8,
+    /// The label column. Default: the column named `label`.
+    pub label: LabelColumn,
+    /// The most bytes read; a longer file is refused. Default 256 MiB (MNIST's 60 000
+    /// training images as CSV are 110 MB).
+    pub max_bytes: u64,
+    /// The most bytes on one line; a longer line is refused. Default 1 MiB.
+    pub max_line_bytes: u64,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self {
+            delimiter: b',',
+            label: LabelColumn::Name("label".into()),
+            max_bytes: 256 << 20,
+            max_line_bytes: 1 << 20,
+        }
+    }
+}
 
 /// A CSV data set: `m` samples of `n` features and a class id each.
 #[derive(Clone, Debug)]
@@ -29,89 +77,155 @@ pub struct Table {
     labels: Vec<usize>,
 }
 
+/// `text` as quoted in messages: at most 32 characters, then `…`.
+pub(crate) fn short(text: &str) -> String {
+    const SHOWN: usize = 32;
+    match text.char_indices().nth(SHOWN) {
+        None => format!("`{text}`"),
+        Some((at, _)) => format!("`{}…` ({} bytes)", &text[..at], text.len()),
+    }
+}
+
 impl Table {
-    /// Reads and checks a CSV file (format in the [module docs](self)).
+    /// Reads and checks a CSV file with the default [`CsvOptions`] (comma-separated, labels
+    /// in the column named `label`).
     ///
     /// # Errors
     /// * [`Error::Io`] when the file cannot be read.
     /// * [`Error::Csv`] with the 1-based line (the header is line 1) and column for an empty
-    ///   file, a header without a last column `label`, an empty or repeated column name, a
-    ///   row with the wrong number of cells, a feature that is not a finite number, a label
-    ///   that is not a non-negative integer, or a file with no samples. Column 0 means the
-    ///   whole line.
+    ///   file, a missing label column, an empty or repeated column name, a row with the wrong
+    ///   number of cells, a cell that is not valid UTF-8, a feature that is not a finite
+    ///   number, a label that is not a non-negative integer, a file with no samples, or a
+    ///   file or line longer than the options allow. Column 0 means the whole line.
     pub fn read(path: impl AsRef<Path>) -> Result<Self> {
+        Self::read_with(path, &CsvOptions::default())
+    }
+
+    /// [`Table::read`] with other options.
+    ///
+    /// ```
+    /// use constnn::data::{CsvOptions, LabelColumn, Table};
+    /// let opts = CsvOptions { delimiter: b';', label: LabelColumn::Index(0), ..CsvOptions::default() };
+    /// let t = Table::parse_with("mem.csv", b"class;\"width, cm\";h\n1;\"2.5\";3\n", &opts)?;
+    /// assert_eq!((t.feature_names(), t.labels()), (&["width, cm".to_string(), "h".into()][..], &[1][..]));
+    /// # Ok::<(), constnn::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Table::read`].
+    pub fn read_with(path: impl AsRef<Path>, opts: &CsvOptions) -> Result<Self> {
         let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let file = File::open(path).map_err(|source| Error::Io {
             path: path.to_owned(),
             source,
         })?;
-        Self::parse(path, &bytes)
+        Self::from_reader(path, file, opts)
     }
 
-    /// Parses the contents of a CSV file; `path` only names the file in errors.
+    /// Parses the contents of a CSV file with the default options; `path` only names the
+    /// file in errors.
     ///
     /// # Errors
     /// As [`Table::read`], without [`Error::Io`].
     pub fn parse(path: impl AsRef<Path>, bytes: &[u8]) -> Result<Self> {
-        let path = path.as_ref();
-        let fail = |line: usize, column: usize, reason: String| Error::Csv {
+        Self::parse_with(path, bytes, &CsvOptions::default())
+    }
+
+    /// [`Table::parse`] with other options.
+    ///
+    /// # Errors
+    /// As [`Table::read`], without [`Error::Io`].
+    pub fn parse_with(path: impl AsRef<Path>, bytes: &[u8], opts: &CsvOptions) -> Result<Self> {
+        Self::from_reader(path.as_ref(), bytes, opts)
+    }
+
+    fn from_reader(path: &Path, input: impl Read, opts: &CsvOptions) -> Result<Self> {
+        let fail = |line: u64, column: usize, reason: String| Error::Csv {
             path: path.to_owned(),
-            line,
+            line: usize::try_from(line).unwrap_or(usize::MAX),
             column,
             reason,
         };
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            let line = 1 + bytes[..e.valid_up_to()]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count();
-            fail(line, 0, "not valid UTF-8".into())
-        })?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.lines();
-        let header = lines.next().unwrap_or("");
-        if header.trim().is_empty() {
+        // The whole file, within the bounds, so that errors can name real lines: the `csv`
+        // crate's record positions count neither empty lines nor `\r\n` endings.
+        let mut bytes = Vec::new();
+        let mut bounded = Bounded::new(input, opts.max_bytes, opts.max_line_bytes);
+        if let Err(source) = bounded.read_to_end(&mut bytes) {
+            return Err(match bounded.exceeded() {
+                Some((line, reason)) => fail(line, 0, reason),
+                None => Error::Io {
+                    path: path.to_owned(),
+                    source,
+                },
+            });
+        }
+        let line_of = |record: &::csv::ByteRecord| {
+            let at = record.position().map_or(0, |p| p.byte());
+            line_at(&bytes, usize::try_from(at).unwrap_or(usize::MAX))
+        };
+        let mut reader = ::csv::ReaderBuilder::new()
+            .delimiter(opts.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .trim(::csv::Trim::All)
+            .from_reader(bytes.as_slice());
+        // With a flexible reader over a slice, no error is expected; report one as is.
+        let read_error = |e: ::csv::Error| {
+            let at = e.position().map_or(0, |p| p.byte());
+            fail(
+                line_at(&bytes, usize::try_from(at).unwrap_or(usize::MAX)),
+                0,
+                e.to_string(),
+            )
+        };
+        let mut record = ::csv::ByteRecord::new();
+        if !reader.read_byte_record(&mut record).map_err(read_error)? {
             return Err(fail(1, 0, "empty file, expected a header line".into()));
         }
-        let names: Vec<&str> = header.split(',').map(str::trim).collect();
+        let header = record.clone();
+        let head = line_of(&header);
+        let names = cells(&header, head).map_err(|(c, r)| fail(head, c, r))?;
         let width = names.len();
         let mut seen = HashMap::new();
         for (c, name) in names.iter().enumerate() {
             if name.is_empty() {
-                return Err(fail(1, c + 1, "empty column name".into()));
+                return Err(fail(head, c + 1, "empty column name".into()));
             }
             if let Some(first) = seen.insert(*name, c + 1) {
-                let reason = format!("column name `{name}` repeats column {first}");
-                return Err(fail(1, c + 1, reason));
+                let reason = format!("column name {} repeats column {first}", short(name));
+                return Err(fail(head, c + 1, reason));
             }
         }
-        // `split` yields at least one cell, so `width ≥ 1`.
-        let last = names[width - 1];
-        if last != "label" {
-            let reason = format!("last column is `{last}`, expected `label`");
-            return Err(fail(1, width, reason));
-        }
+        let label = label_index(&names, &opts.label).map_err(|r| fail(head, 0, r))?;
         if width == 1 {
-            return Err(fail(1, 1, "no feature columns before `label`".into()));
+            let reason = format!(
+                "no feature columns beside the label column {}",
+                short(names[0])
+            );
+            return Err(fail(head, 1, reason));
         }
-        let n = width - 1;
+        let feature_names = (names.iter().enumerate())
+            .filter(|&(c, _)| c != label)
+            .map(|(_, n)| (*n).to_owned())
+            .collect();
         let (mut values, mut labels) = (Vec::new(), Vec::new());
-        for (k, row) in lines.enumerate() {
-            let line = k + 2;
-            if row.trim().is_empty() {
-                return Err(fail(line, 0, format!("blank line, expected {width} cells")));
+        loop {
+            if !reader.read_byte_record(&mut record).map_err(read_error)? {
+                break;
             }
-            let count = row.split(',').count();
+            let line = line_of(&record);
+            let count = record.len();
             if count != width {
                 let column = if count < width { count + 1 } else { width + 1 };
                 let reason = format!("expected {width} cells as in the header, found {count}");
                 return Err(fail(line, column, reason));
             }
-            for (c, cell) in row.split(',').map(str::trim).enumerate() {
-                if c < n {
-                    values.push(parse_feature(cell).map_err(|r| fail(line, c + 1, r))?);
-                } else {
+            let row = cells(&record, line).map_err(|(c, r)| fail(line, c, r))?;
+            for (c, cell) in row.iter().enumerate() {
+                if c == label {
                     labels.push(parse_label(cell).map_err(|r| fail(line, c + 1, r))?);
+                } else {
+                    values.push(parse_feature(cell).map_err(|r| fail(line, c + 1, r))?);
                 }
             }
         }
@@ -120,7 +234,7 @@ impl Table {
         }
         Ok(Self {
             path: path.to_owned(),
-            names: names[..n].iter().map(|s| (*s).to_owned()).collect(),
+            names: feature_names,
             values,
             labels,
         })
@@ -131,7 +245,7 @@ impl Table {
         &self.path
     }
 
-    /// The feature column names (without `label`), in file order.
+    /// The feature column names (without the label column), in file order.
     pub fn feature_names(&self) -> &[String] {
         &self.names
     }
@@ -190,208 +304,89 @@ impl Table {
     }
 }
 
+/// The cells of a record as text (the first line's byte-order mark dropped), or the 1-based
+/// column of the first one that is not UTF-8.
+fn cells(
+    record: &::csv::ByteRecord,
+    line: u64,
+) -> core::result::Result<Vec<&str>, (usize, String)> {
+    (record.iter().enumerate())
+        .map(|(c, bytes)| {
+            let bytes = match (line, c) {
+                (1, 0) => bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes),
+                _ => bytes,
+            };
+            std::str::from_utf8(bytes).map_err(|_| (c + 1, "not valid UTF-8".to_string()))
+        })
+        .collect()
+}
+
+/// The 1-based line of the record the `csv` crate places at byte `at`: it may place it on the
+/// line ending before it or on empty lines it skipped, so those are stepped over first.
+fn line_at(bytes: &[u8], at: usize) -> u64 {
+    let at = at.min(bytes.len());
+    let start = at
+        + bytes[at..]
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .count();
+    1 + bytes[..start].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// The 0-based index of the label column.
+fn label_index(names: &[&str], label: &LabelColumn) -> core::result::Result<usize, String> {
+    let listed = || {
+        let shown: Vec<String> = names.iter().take(8).map(|n| short(n)).collect();
+        let more = if names.len() > 8 { ", …" } else { "" };
+        format!("{}{more}", shown.join(", "))
+    };
+    match label {
+        LabelColumn::Name(name) => names.iter().position(|n| n == name).ok_or_else(|| {
+            format!(
+                "no label column named {} (columns: {})",
+                short(name),
+                listed()
+            )
+        }),
+        LabelColumn::Index(i) if *i < names.len() => Ok(*i),
+        LabelColumn::Index(i) => Err(format!(
+            "label column index {i} (0-based) is past the {} columns",
+            names.len()
+        )),
+        LabelColumn::Last => Ok(names.len() - 1), // a record has at least one cell
+    }
+}
+
 fn parse_feature(cell: &str) -> core::result::Result<f64, String> {
     if cell.is_empty() {
         return Err("empty cell, expected a number".into());
     }
     match cell.parse::<f64>() {
         Ok(x) if x.is_finite() => Ok(x),
-        Ok(_) => Err(format!("`{cell}` is not a finite number")),
-        Err(_) => Err(format!("`{cell}` is not a number")),
+        Ok(_) => Err(format!("{} is not a finite number", short(cell))),
+        Err(_) => Err(format!("{} is not a number", short(cell))),
     }
 }
 
 fn parse_label(cell: &str) -> core::result::Result<usize, String> {
-    let negative = cell.starts_with('-') && cell[1..].parse::<f64>().is_ok();
+    let negative = cell
+        .strip_prefix('-')
+        .is_some_and(|c| c.parse::<f64>().is_ok());
     match cell.parse::<usize>() {
         Ok(y) => Ok(y),
         Err(_) if cell.is_empty() => Err("empty label, expected a class id".into()),
         Err(_) if negative => Err(format!(
-            "label `{cell}` is negative, expected a class id ≥ 0"
+            "label {} is negative, expected a class id ≥ 0",
+            short(cell)
         )),
-        Err(_) => Err(format!("label `{cell}` is not an integer class id")),
+        Err(_) => Err(format!("label {} is not an integer class id", short(cell))),
     }
+}
+
+/// An I/O error standing for an exceeded bound (the reader keeps the details).
+fn bound_error() -> io::Error {
+    io::Error::other("read bound exceeded")
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    /// Writes `text` to a fresh file under the temp dir, reads it back as a table, removes it.
-    fn read_text(text: &str) -> Result<Table> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let k = NEXT.fetch_add(1, Ordering::Relaxed);
-        let path = std::env::temp_dir().join(format!("constnn-csv-{}-{k}.csv", std::process::id()));
-        std::fs::write(&path, text).expect("temp dir is writable");
-        let table = Table::read(&path);
-        let _ = std::fs::remove_file(&path);
-        table
-    }
-
-    /// The `(line, column, reason)` of a CSV error.
-    fn csv_error(text: &str) -> (usize, usize, String) {
-        let err = read_text(text).expect_err(text);
-        let Error::Csv {
-            line,
-            column,
-            reason,
-            ..
-        } = err
-        else {
-            panic!("expected a CSV error for {text:?}, got {err}")
-        };
-        (line, column, reason)
-    }
-
-    #[test]
-    fn features_come_out_as_columns() {
-        // Two samples (1, 2) and (3, 4.5): X = [[1, 3], [2, 4.5]] (n = 2 × m = 2).
-        let t = read_text("a,b,label\n1,2,0\n3,4.5,1\n").unwrap();
-        assert_eq!(t.feature_names(), ["a", "b"]);
-        assert_eq!((t.len(), t.num_features()), (2, 2));
-        assert_eq!(t.labels(), [0, 1]);
-        let x: Batch<2, f64> = t.features().unwrap();
-        assert_eq!(x.as_slice(), &[1., 3., 2., 4.5]);
-        assert_eq!(t.binary_labels::<f32>().unwrap().as_slice(), &[0., 1.]);
-        assert_eq!(t.one_hot::<2, f64>().unwrap().as_slice(), &[1., 0., 0., 1.]);
-    }
-
-    #[test]
-    fn crlf_spaces_bom_and_missing_final_newline_are_accepted() {
-        let t = read_text("\u{feff}a , label\r\n -1.5 , 2\r\n0,0").unwrap();
-        assert_eq!(t.features::<1, f64>().unwrap().as_slice(), &[-1.5, 0.]);
-        assert_eq!(t.labels(), [2, 0]);
-    }
-
-    #[test]
-    fn missing_file_is_an_io_error() {
-        let path = std::env::temp_dir().join("constnn-csv-does-not-exist.csv");
-        let err = Table::read(&path).unwrap_err();
-        assert!(matches!(err, Error::Io { .. }), "{err}");
-        assert!(err.to_string().starts_with(&path.display().to_string()));
-    }
-
-    #[test]
-    fn empty_file_is_rejected() {
-        assert_eq!(csv_error("").0, 1);
-        assert_eq!(csv_error("\n").2, "empty file, expected a header line");
-    }
-
-    #[test]
-    fn header_without_label_last_is_rejected() {
-        let (line, column, reason) = csv_error("a,b,c\n1,2,3\n");
-        assert_eq!((line, column), (1, 3));
-        assert_eq!(reason, "last column is `c`, expected `label`");
-        assert_eq!(csv_error("label,a\n0,1\n").1, 2);
-    }
-
-    #[test]
-    fn bad_column_names_are_rejected() {
-        assert_eq!(csv_error("a,,label\n").1, 2);
-        let (_, column, reason) = csv_error("a,b,a,label\n1,2,3,0\n");
-        assert_eq!(
-            (column, reason.as_str()),
-            (3, "column name `a` repeats column 1")
-        );
-        assert_eq!(
-            csv_error("label\n0\n").2,
-            "no feature columns before `label`"
-        );
-    }
-
-    #[test]
-    fn header_only_has_no_samples() {
-        assert_eq!(
-            csv_error("a,label\n"),
-            (2, 0, "no samples after the header".into())
-        );
-    }
-
-    #[test]
-    fn row_with_the_wrong_cell_count_names_line_and_column() {
-        // Line 3 has 2 cells of 3: the first missing one is column 3.
-        let (line, column, reason) = csv_error("a,b,label\n1,2,0\n1,2\n");
-        assert_eq!((line, column), (3, 3));
-        assert_eq!(reason, "expected 3 cells as in the header, found 2");
-        // One cell too many: the first extra one is column 4.
-        assert_eq!(csv_error("a,b,label\n1,2,0,9\n").1, 4);
-        assert_eq!(csv_error("a,label\n1,0\n\n2,1\n").0, 3);
-    }
-
-    #[test]
-    fn non_numeric_cell_is_quoted() {
-        let (line, column, reason) = csv_error("a,b,label\n1,2,0\n1,x7,1\n");
-        assert_eq!((line, column), (3, 2));
-        assert_eq!(reason, "`x7` is not a number");
-        assert_eq!(
-            csv_error("a,label\nNaN,0\n").2,
-            "`NaN` is not a finite number"
-        );
-        assert_eq!(
-            csv_error("a,label\n,0\n").2,
-            "empty cell, expected a number"
-        );
-    }
-
-    #[test]
-    fn label_must_be_a_non_negative_integer() {
-        let (line, column, reason) = csv_error("a,label\n1,0\n2,1.5\n");
-        assert_eq!((line, column), (3, 2));
-        assert_eq!(reason, "label `1.5` is not an integer class id");
-        assert_eq!(
-            csv_error("a,label\n1,-1\n").2,
-            "label `-1` is negative, expected a class id ≥ 0"
-        );
-        assert_eq!(
-            csv_error("a,label\n1,cat\n").2,
-            "label `cat` is not an integer class id"
-        );
-        assert_eq!(csv_error("a,label\n1,\n").1, 2);
-    }
-
-    #[test]
-    fn invalid_utf8_names_its_line() {
-        let err = Table::parse("mem.csv", b"a,label\n1,0\n\xff,1\n").unwrap_err();
-        assert_eq!(err.to_string(), "mem.csv:3: column 0: not valid UTF-8");
-    }
-
-    #[test]
-    fn wrong_feature_count_names_file_and_both_counts() {
-        let t = Table::parse("three.csv", b"a,b,c,label\n1,2,3,0\n").unwrap();
-        let err = t.features::<2, f64>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "three.csv: has 3 feature columns, the program expects N = 2"
-        );
-    }
-
-    #[test]
-    fn mangled_input_never_panics() {
-        // Seeded byte mutations of a valid file: every outcome is Ok or Err, never a panic.
-        use rand::{RngExt, SeedableRng, rngs::StdRng};
-        let valid = b"a,b,label\n1.5,-2,0\n3,4e2,1\n".to_vec();
-        let mut rng = StdRng::seed_from_u64(7);
-        for _ in 0..2000 {
-            let mut bytes = valid.clone();
-            for _ in 0..rng.random_range(1..4) {
-                let at = rng.random_range(0..bytes.len());
-                bytes[at] = *b",\n-.0x \xff9"
-                    .get(rng.random_range(0..10))
-                    .unwrap_or(&b'1');
-            }
-            let _ = Table::parse("fuzz.csv", &bytes);
-        }
-    }
-
-    #[test]
-    fn breast_cancer_has_569_samples_of_30_features() {
-        // Counts from data/README.md: 212 malignant (0), 357 benign (1).
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/breast_cancer.csv");
-        let t = Table::read(path).unwrap();
-        assert_eq!((t.len(), t.num_features()), (569, 30));
-        assert_eq!(t.labels().iter().filter(|&&y| y == 0).count(), 212);
-        let x: Batch<30, f64> = t.features().unwrap();
-        assert_eq!((x.get(0, 0), x.get(29, 0)), (17.99, 0.1189)); // first line of the file
-    }
-}
+mod tests;

@@ -10,10 +10,10 @@
 //! ```
 //!
 //! A file that starts with the gzip magic bytes `1f 8b` is decompressed on the fly (the
-//! `.gz` files as distributed); any other file is read as plain IDX. Nothing is allocated
-//! from the header's counts alone: the data is read as far as it goes and then compared with
-//! the header, so a header that claims four billion images in a 100-byte file is an
-//! [`Error::Idx`], not an out-of-memory abort.
+//! `.gz` files as distributed); any other file is read as plain IDX. Reads are bounded: a
+//! header announcing over [`MAX_DATA_BYTES`] is refused at once; otherwise the data is read
+//! as far as it goes (at most what the header announces) and compared with it, and at most
+//! [`MAX_TRAILING_BYTES`] after it are inflated to report them: no gzip bomb costs more.
 //!
 //! [`parse_images`] and [`parse_labels`] decode a file already in memory, with the same checks.
 //!
@@ -47,6 +47,11 @@ pub use parse::{parse_images, parse_labels};
 pub const IMAGES_MAGIC: u32 = 0x0803;
 /// Magic number of a labels file: unsigned bytes (`0x08`), one dimension.
 pub const LABELS_MAGIC: u32 = 0x0801;
+
+/// The most sample bytes a file may announce: 1 GiB (MNIST's training images: 47 MB).
+pub const MAX_DATA_BYTES: u64 = 1 << 30;
+/// The most bytes read after the announced samples to report them: 1 MiB ("at least").
+pub const MAX_TRAILING_BYTES: u64 = 1 << 20;
 
 /// Images read from an IDX file: `len()` images of `rows × cols` bytes each.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -357,24 +362,32 @@ fn decode_plain(
     let n = limit.map_or(header.count, |n| n.min(header.count));
     // At most (2³² − 1)³ < 2⁹⁶: exact in u128, and never allocated.
     let needed = n as u128 * header.rows as u128 * header.cols as u128;
-    // Reserve a bounded amount; the vector grows only as far as the real data goes.
-    let mut data = Vec::with_capacity(needed.min(1 << 20) as usize);
-    let got = read_up_to(u64::try_from(needed).unwrap_or(u64::MAX), &mut data)?;
     let what = match kind.dims {
         0 => format!("{n} {}", kind.name),
         _ => format!("{n} {} of {} × {}", kind.name, header.rows, header.cols),
     };
+    if needed > u128::from(MAX_DATA_BYTES) {
+        return Err(fail(format!(
+            "the header announces {what} = {needed} bytes, more than the {MAX_DATA_BYTES} \
+             (1 GiB) an IDX file may hold"
+        )));
+    }
+    // Reserve a bounded amount; the vector grows only as far as the real data goes.
+    let mut data = Vec::with_capacity(needed.min(1 << 20) as usize);
+    let got = read_up_to(needed as u64, &mut data)?; // ≤ 1 GiB, checked above
     if (got as u128) < needed {
         return Err(fail(format!(
             "truncated data: expected {needed} bytes for {what} after the header, found {got}"
         )));
     }
     if limit.is_none() {
-        let extra = io::copy(&mut input, &mut io::sink()).map_err(read_error)?;
+        let mut rest = (&mut input).take(MAX_TRAILING_BYTES);
+        let extra = io::copy(&mut rest, &mut io::sink()).map_err(read_error)?;
         if extra > 0 {
             let s = if extra == 1 { "" } else { "s" };
+            let least = ["", "at least "][usize::from(extra == MAX_TRAILING_BYTES)];
             return Err(fail(format!(
-                "{extra} byte{s} after the {what} the header announces"
+                "{least}{extra} byte{s} after the {what} the header announces"
             )));
         }
     }

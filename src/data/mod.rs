@@ -6,7 +6,8 @@
 //! one sample per **line**, so [`Table`] transposes once when it hands out a
 //! [`Batch<N>`](crate::tensor::Batch).
 //!
-//! * [`Table`]: a CSV file with a header, feature columns and a last column `label`.
+//! * [`Table`]: a CSV file with a header, feature columns and a label column (by name, index
+//!   or last; [`CsvOptions`]).
 //! * [`one_hot`], [`binary_labels`]: labels `y⁽ⁱ⁾` as the matrix `Y` a loss takes.
 //! * [`Standardizer`]: `x := (x − μ) / σ` per feature, with `μ`, `σ²` from the training set
 //!   only and reused on the dev and test sets.
@@ -42,7 +43,7 @@ pub mod report;
 pub mod split;
 pub mod standardize;
 
-pub use csv::Table;
+pub use csv::{CsvOptions, LabelColumn, Table};
 pub use label::{binary_labels, one_hot};
 pub use mnist::Mnist;
 pub use report::fmt_sig;

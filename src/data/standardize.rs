@@ -12,7 +12,10 @@
 //! feature is detected exactly (all values equal), so rounding in `μᵢ` cannot turn it into
 //! noise divided by a tiny `σᵢ`.
 //!
-//! The statistics are computed in `f64` whatever the element type.
+//! The statistics are computed in `f64` whatever the element type, on each feature divided by
+//! a power of two near its largest magnitude (exact, so the results are those of the plain
+//! formulas), so that finite inputs up to `±f64::MAX` give a finite `μ` and `σ`. A NaN or an
+//! infinity is refused by [`Standardizer::fit`], naming the feature and the sample.
 
 use crate::tensor::Batch;
 use crate::{Error, Result, Scalar};
@@ -40,7 +43,8 @@ impl<const N: usize> Standardizer<N> {
     /// Computes `μ` and the population `σ` of every feature over the columns of `x`.
     ///
     /// # Errors
-    /// [`Error::Data`] when `x` has no samples (`μ` would be `0/0`).
+    /// [`Error::Data`] when `x` has no samples (`μ` would be `0/0`);
+    /// [`Error::NonFiniteInput`] naming the feature and sample of a NaN or an infinity.
     pub fn fit<T: Scalar>(x: &Batch<N, T>) -> Result<Self> {
         let m = x.batch_size();
         if m == 0 {
@@ -52,14 +56,31 @@ impl<const N: usize> Standardizer<N> {
         let (mut mean, mut std) = ([0.0; N], [0.0; N]);
         for i in 0..N {
             let row = x.row(i);
+            if let Some(j) = row.iter().position(|v| !v.as_f64().is_finite()) {
+                return Err(Error::NonFiniteInput {
+                    what: "standardizer input".into(),
+                    sample: j,
+                    feature: i,
+                    value: row[j].as_f64(),
+                });
+            }
             let first = row[0].as_f64(); // m ≥ 1
             if row.iter().all(|v| v.as_f64() == first) {
                 mean[i] = first; // σ = 0 exactly
                 continue;
             }
-            let mu = row.iter().map(|v| v.as_f64()).sum::<f64>() / m as f64;
-            let var = row.iter().map(|v| (v.as_f64() - mu).powi(2)).sum::<f64>() / m as f64;
-            (mean[i], std[i]) = (mu, var.sqrt());
+            // s = 2^⌊log₂ max|x|⌋: x/s is exact and at most 2 in magnitude, so neither Σ x
+            // nor Σ (x − μ)² can overflow, and scaling back by s is exact again.
+            let largest = row.iter().map(|v| v.as_f64().abs()).fold(0.0, f64::max);
+            // log₂ f64::MAX rounds to 1024, and 2¹⁰²⁴ is ∞: cap the exponent at 1023.
+            let s = 2f64.powi((largest.log2().floor() as i32).min(1023));
+            let mu = row.iter().map(|v| v.as_f64() / s).sum::<f64>() / m as f64;
+            let var = row
+                .iter()
+                .map(|v| (v.as_f64() / s - mu).powi(2))
+                .sum::<f64>()
+                / m as f64;
+            (mean[i], std[i]) = (mu * s, var.sqrt() * s);
         }
         Ok(Self { mean, std })
     }
@@ -88,7 +109,14 @@ impl<const N: usize> Standardizer<N> {
             let (mu, sigma) = (self.mean[i], self.std[i]);
             let scale = if sigma > 0.0 { sigma } else { 1.0 };
             for v in row {
-                *v = T::of((v.as_f64() - mu) / scale);
+                let x = v.as_f64();
+                let z = (x - mu) / scale;
+                // x − μ overflows only for inputs near ±f64::MAX: then x/σ − μ/σ.
+                *v = T::of(if z.is_finite() {
+                    z
+                } else {
+                    x / scale - mu / scale
+                });
             }
         }
     }
@@ -164,6 +192,40 @@ mod tests {
         let s = Standardizer::fit(&x).unwrap();
         assert_eq!((s.mean(), s.std()), (&[2.], &[1.]));
         assert_eq!(s.transform(&x).as_slice(), &[-1f32, 1.]);
+    }
+
+    #[test]
+    fn a_nan_or_an_infinity_is_refused_naming_feature_and_sample() {
+        // Before: the whole feature's μ and σ became NaN, and so did every transformed value.
+        let x = Batch::<2, f64>::from_rows(3, &[&[1., 2., 3.], &[4., f64::NAN, 6.]]);
+        let err = Standardizer::fit(&x).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "standardizer input: feature 1 of sample 1 is NaN (0-based indices)"
+        );
+        let x = Batch::<1, f32>::from_rows(2, &[&[f32::NEG_INFINITY, 0.]]);
+        assert!(Standardizer::fit(&x).is_err());
+    }
+
+    #[test]
+    fn huge_finite_inputs_give_finite_statistics() {
+        // 10³⁰⁸·(1, −1, 1): μ = 10³⁰⁸/3, σ² = 10⁶¹⁶·((2/3)² + (4/3)² + (2/3)²)/3 = 10⁶¹⁶·8/9.
+        // Before: Σ x overflowed to ∞ and σ was ∞ − ∞ = NaN.
+        let x = Batch::<1, f64>::from_rows(3, &[&[1e308, -1e308, 1e308]]);
+        let s = Standardizer::fit(&x).unwrap();
+        assert!((s.mean()[0] / (1e308 / 3.0) - 1.0).abs() < 1e-15, "{s:?}");
+        assert!(
+            (s.std()[0] / (8f64 / 9.0).sqrt() / 1e308 - 1.0).abs() < 1e-15,
+            "{s:?}"
+        );
+        // (1 − 1/3)/√(8/9) = 1/√2 and (−1 − 1/3)/√(8/9) = −√2; x − μ overflows for
+        // ±f64::MAX, which takes the x/σ − μ/σ path.
+        let z = s.transform(&x);
+        let want = [0.5f64.sqrt(), -(2f64.sqrt()), 0.5f64.sqrt()];
+        assert!(close(z.as_slice(), &want), "{z:?}");
+        let x = Batch::<1, f64>::from_rows(3, &[&[f64::MAX, -f64::MAX, f64::MAX]]);
+        let z = Standardizer::fit(&x).unwrap().transform(&x);
+        assert!(close(z.as_slice(), &want), "{z:?}");
     }
 
     #[test]

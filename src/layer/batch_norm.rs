@@ -30,17 +30,21 @@
 //! let mut bn = BatchNorm::<2, f64>::new();
 //! let z = Batch::<2, f64>::from_rows(4, &[&[1., 2., 3., 6.], &[6., 7., 2., 5.]]);
 //! let (mut z_tilde, mut cache) = (Batch::default(), Default::default());
-//! bn.forward(&z, &mut z_tilde, &mut cache); // training: the batch's statistics
+//! bn.forward(&z, &mut z_tilde, &mut cache)?; // training: the batch's statistics
 //! // Each feature now has mean 0 and variance σ²/(σ² + ε) ≈ 1 over the batch.
 //! assert!(z_tilde.row(0).iter().sum::<f64>().abs() < 1e-12);
+//! // One sample has no variance: training refuses it with a typed error.
+//! let one = Batch::<2, f64>::from_columns(&[[1., 2.]]);
+//! assert!(bn.forward(&one, &mut z_tilde, &mut cache).is_err());
+//! # Ok::<(), constnn::Error>(())
 //! ```
 
 use rand::rngs::StdRng;
 
 use super::{Build, Layer, Params};
-use crate::Scalar;
 use crate::shape::{Describe, Rule, Shape};
 use crate::tensor::{Batch, Init, Tensor, Vector};
+use crate::{Error, Scalar};
 
 /// Batch normalization of `N = n[l]` features with learnable `γ`, `β`.
 #[derive(Clone, Debug, Params)]
@@ -107,6 +111,18 @@ impl<const N: usize, T: Scalar> Default for BatchNorm<N, T> {
     }
 }
 
+/// Why batch normalization refuses one value per feature in training (`unit`: what one value
+/// is, a `sample` or a `1×1 image`): its variance is 0, so `ẑ = 0`, the output is `β` whatever
+/// the input, no gradient reaches the layers below and the running variance drifts to 0.
+/// PyTorch raises an error for it too.
+pub(super) fn single_value(layer: &str, unit: &str) -> String {
+    format!(
+        "batch normalization needs at least 2 values per feature in training, but {layer} got \
+         a mini-batch of 1 {unit} (its variance is 0); choose a batch size that leaves no \
+         mini-batch of 1"
+    )
+}
+
 /// `out = γ·(z − μ)·inv_std + β` over one group of values, and `ẑ = (z − μ)·inv_std` into
 /// `z_hat` when given: the step both batch norms share.
 pub(super) fn normalize<T: Scalar>(
@@ -138,11 +154,22 @@ impl<const N: usize, T: Scalar> Layer<Batch<N, T>> for BatchNorm<N, T> {
     type Output = Batch<N, T>;
     type Cache = BatchNormCache<N, T>;
 
-    fn forward(&mut self, z: &Batch<N, T>, out: &mut Batch<N, T>, c: &mut Self::Cache) {
+    fn forward(
+        &mut self,
+        z: &Batch<N, T>,
+        out: &mut Batch<N, T>,
+        c: &mut Self::Cache,
+    ) -> crate::Result<()> {
         let m = z.batch_size();
         out.set_batch_size(m);
         if m == 0 {
-            return; // no statistics to take (and none to fold into the running averages)
+            return Ok(()); // no statistics to take (and none to fold into the running averages)
+        }
+        if m == 1 {
+            return Err(Error::Layer {
+                layer: String::new(),
+                reason: single_value("BatchNorm", "sample"),
+            });
         }
         c.z_hat.set_batch_size(m);
         let eps = T::of(self.eps);
@@ -168,6 +195,7 @@ impl<const N: usize, T: Scalar> Layer<Batch<N, T>> for BatchNorm<N, T> {
                 Some(z_hat),
             );
         }
+        Ok(())
     }
 
     fn infer(&self, z: &Batch<N, T>, out: &mut Batch<N, T>, _: &mut Self::Cache) {
@@ -255,7 +283,7 @@ mod tests {
 
     fn train(bn: &mut BatchNorm<2, f64>, z: &B2) -> (B2, BatchNormCache<2, f64>) {
         let (mut y, mut c) = (Batch::default(), BatchNormCache::default());
-        bn.forward(z, &mut y, &mut c);
+        bn.forward(z, &mut y, &mut c).unwrap();
         (y, c)
     }
 
@@ -331,7 +359,7 @@ mod tests {
             ..BatchNorm::new()
         };
         let x = Batch::<3, f64>::from_fn(6, |i, j| ((i * 5 + j * 7) % 11) as f64 / 4.0 - 1.2);
-        let report = gradcheck::check_layer(&mut bn, &x, 1e-6, 13);
+        let report = gradcheck::check_layer(&mut bn, &x, 1e-6, 13).unwrap();
         assert_eq!(report.num_params, 6);
         assert!(report.max_error() < 1e-7, "{report}");
     }
@@ -343,7 +371,7 @@ mod tests {
         let dense = Dense::new(Init::He, &mut StdRng::seed_from_u64(2));
         let mut net = DenseBn(dense, BatchNorm::new());
         let x = Batch::<3, f64>::from_fn(5, |i, j| ((i * 3 + j * 5) % 7) as f64 / 3.0 - 1.0);
-        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 21);
+        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 21).unwrap();
         assert!(report.max_error() < 1e-7, "{report}");
         // check_layer left the gradients of its random dz̃ in place: db = 0 up to rounding,
         // while dW is not.
@@ -352,19 +380,14 @@ mod tests {
     }
 
     #[test]
-    fn one_sample_batch_gives_beta_and_no_nan() {
-        // m = 1: σ² = 0, ẑ = 0/√ε = 0, so z̃ = β, dγ = 0, dβ = dz̃ and dz = (γ/√ε)·(dz̃ − dz̃) = 0.
+    #[should_panic(expected = "BatchNorm got a mini-batch of 1 sample")]
+    fn one_sample_training_batch_is_refused() {
+        // m = 1: σ² = 0, so ẑ = 0 and z̃ = β whatever z; before, this trained silently (dz = 0,
+        // running variance → 0). Eval mode uses the running statistics and is fine.
         let mut bn = bn_2();
-        bn.eps = 1e-5;
         let z = Batch::<2, f64>::from_columns(&[[3., -4.]]);
-        let (y, mut c) = train(&mut bn, &z);
-        assert_eq!(y.as_slice(), &[1., 0.5]);
-        let dy = Batch::from_columns(&[[0.7, -2.]]);
-        let mut dz = Batch::default();
-        bn.backward(&z, &y, &mut c, &dy, Some(&mut dz));
-        assert_eq!(dz.as_slice(), &[0., 0.]);
-        assert_eq!(bn.dgamma.as_slice(), &[0., 0.]);
-        assert_eq!(bn.dbeta.as_slice(), &[0.7, -2.]);
+        assert_eq!(bn.predict(&z).batch_size(), 1);
+        let _ = train(&mut bn, &z);
     }
 
     #[test]

@@ -15,11 +15,11 @@
 
 use rand::rngs::StdRng;
 
-use super::batch_norm::{moments, normalize};
+use super::batch_norm::{moments, normalize, single_value};
 use super::{Build, Layer, Params};
-use crate::Scalar;
 use crate::shape::{Describe, Rule};
 use crate::tensor::{Images, Init, Tensor};
+use crate::{Error, Scalar};
 
 /// Batch normalization of `C` channels with learnable per-channel `γ`, `β`.
 #[derive(Clone, Debug, Params)]
@@ -82,12 +82,23 @@ impl<const C: usize, const H: usize, const W: usize, T: Scalar> Layer<Images<C, 
     type Output = Images<C, H, W, T>;
     type Cache = BatchNorm2dCache<T>;
 
-    fn forward(&mut self, z: &Images<C, H, W, T>, out: &mut Self::Output, c: &mut Self::Cache) {
+    fn forward(
+        &mut self,
+        z: &Images<C, H, W, T>,
+        out: &mut Self::Output,
+        c: &mut Self::Cache,
+    ) -> crate::Result<()> {
         let m = z.batch_size();
         out.set_batch_size(m);
         let group = H * W * m;
         if group == 0 {
-            return;
+            return Ok(());
+        }
+        if group == 1 {
+            return Err(Error::Layer {
+                layer: String::new(),
+                reason: single_value("BatchNorm2d", "1×1 image"),
+            });
         }
         c.z_hat.resize(C * group, T::zero());
         c.inv_std.resize(C, T::zero());
@@ -110,6 +121,7 @@ impl<const C: usize, const H: usize, const W: usize, T: Scalar> Layer<Images<C, 
                 Some(z_hat),
             );
         }
+        Ok(())
     }
 
     fn infer(&self, z: &Images<C, H, W, T>, out: &mut Self::Output, _: &mut Self::Cache) {
@@ -207,7 +219,7 @@ mod tests {
         bn.beta[1] = 0.25;
         let mut c = BatchNorm2dCache::default();
         let mut y = Images::default();
-        bn.forward(&z, &mut y, &mut c);
+        bn.forward(&z, &mut y, &mut c).unwrap();
         let want = (1.0 - 4.5) / (5.25f64 + 1e-5).sqrt();
         assert!((y.get(0, 0, 0, 0) - want).abs() < 1e-12);
         assert!((y.get(1, 1, 1, 1) - 0.25).abs() < 1e-12);
@@ -219,6 +231,33 @@ mod tests {
     }
 
     #[test]
+    fn one_value_per_channel_is_refused_in_training_only() {
+        // One 1×1 image: each channel has a single value, variance 0 (PyTorch raises an error
+        // for this too). One 2×2 image has 4 values per channel and trains.
+        let mut bn = BatchNorm2d::<1, f64>::new();
+        let (mut y, mut c) = (Images::default(), BatchNorm2dCache::default());
+        let one = Images::<1, 1, 1, f64>::from_fn(1, |_, _, _, _| 3.0);
+        bn.infer(&one, &mut y, &mut c);
+        let err = bn.forward(&one, &mut y, &mut c).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("batch normalization needs at least 2 values per feature in training, but BatchNorm2d got a mini-batch of 1 1×1 image"),
+            "{err}"
+        );
+        assert_eq!(
+            bn.running_var[0], 1.0,
+            "the running statistics are untouched"
+        );
+        let four = Images::<1, 2, 2, f64>::from_fn(1, |_, h, w, _| (h * 2 + w) as f64);
+        bn.forward(
+            &four,
+            &mut Images::default(),
+            &mut BatchNorm2dCache::default(),
+        )
+        .unwrap();
+    }
+
+    #[test]
     fn backward_passes_gradcheck() {
         let mut bn = BatchNorm2d::<3, f64>::new();
         bn.gamma = vec![0.5, 1.5, -1.0];
@@ -226,7 +265,7 @@ mod tests {
         let x = Images::<3, 3, 2, f64>::from_fn(4, |c, h, w, j| {
             ((c * 31 + h * 7 + w * 13 + j * 5) % 17) as f64 / 4.0 - 2.0
         });
-        let r = gradcheck::check_layer(&mut bn, &x, 1e-6, 7);
+        let r = gradcheck::check_layer(&mut bn, &x, 1e-6, 7).unwrap();
         assert_eq!(r.num_params, 6);
         assert!(r.max_error() < 1e-7, "{r}");
     }

@@ -15,7 +15,7 @@ pub trait Connect<X: Tensor, Y: Tensor, const OK: bool> {
     /// The field's cache.
     type Cache: Default + Send;
     /// [`Layer::forward`].
-    fn forward(&mut self, x: &X, y: &mut Y, cache: &mut Self::Cache);
+    fn forward(&mut self, x: &X, y: &mut Y, cache: &mut Self::Cache) -> crate::Result<()>;
     /// [`Layer::infer`].
     fn infer(&self, x: &X, y: &mut Y, cache: &mut Self::Cache);
     /// [`Layer::backward`].
@@ -25,7 +25,7 @@ pub trait Connect<X: Tensor, Y: Tensor, const OK: bool> {
 impl<L: Layer<X, Output = Y>, X: Tensor, Y: Tensor> Connect<X, Y, true> for L {
     type Cache = L::Cache;
     #[inline]
-    fn forward(&mut self, x: &X, y: &mut Y, cache: &mut Self::Cache) {
+    fn forward(&mut self, x: &X, y: &mut Y, cache: &mut Self::Cache) -> crate::Result<()> {
         Layer::forward(self, x, y, cache)
     }
     #[inline]
@@ -41,7 +41,9 @@ impl<L: Layer<X, Output = Y>, X: Tensor, Y: Tensor> Connect<X, Y, true> for L {
 /// The stub of a field whose shapes do not fit: a compile error has been reported.
 impl<L, X: Tensor, Y: Tensor> Connect<X, Y, false> for L {
     type Cache = ();
-    fn forward(&mut self, _: &X, _: &mut Y, _: &mut ()) {}
+    fn forward(&mut self, _: &X, _: &mut Y, _: &mut ()) -> crate::Result<()> {
+        Ok(())
+    }
     fn infer(&self, _: &X, _: &mut Y, _: &mut ()) {}
     fn backward(&mut self, _: &X, _: &Y, _: &mut (), _: &Y, _: Option<&mut X>) {}
 }

@@ -116,8 +116,9 @@ where
         x: &Images<C_IN, H, W, T>,
         z: &mut Self::Output,
         cache: &mut ConvCache<T>,
-    ) {
+    ) -> crate::Result<()> {
         self.infer(x, z, cache);
+        Ok(())
     }
 
     fn infer(&self, x: &Images<C_IN, H, W, T>, z: &mut Self::Output, cache: &mut ConvCache<T>) {
@@ -239,7 +240,7 @@ mod tests {
         let x = Images::<2, 5, 5, f64>::from_fn(3, |c, h, w, j| {
             ((c * 7 + h * 3 + w * 5 + j * 11) % 13) as f64 / 6.0 - 1.0
         });
-        let report = gradcheck::check_layer(&mut conv, &x, 1e-6, 2);
+        let report = gradcheck::check_layer(&mut conv, &x, 1e-6, 2).unwrap();
         assert_eq!(report.num_params, 3 * 2 * 9 + 3);
         assert!(report.max_error() < 1e-7, "{report}");
     }

@@ -27,7 +27,7 @@
 //! let mut drop = Dropout::new(0.5, 7)?;
 //! let a = Batch::<3>::from_fn(4, |_, _| 1.0);
 //! let (mut out, mut mask) = (Batch::default(), Batch::default());
-//! drop.forward(&a, &mut out, &mut mask); // training: a fresh mask
+//! drop.forward(&a, &mut out, &mut mask)?; // training: a fresh mask
 //! // Each unit is 0 (dropped) or 1 / 0.5 = 2 (kept and scaled).
 //! assert!(out.as_slice().iter().all(|&v| v == 0.0 || v == 2.0));
 //! assert_eq!(drop.predict(&a), a); // inference: the identity
@@ -126,7 +126,7 @@ impl<X: Tensor> Layer<X> for Dropout {
         a.as_mut_slice().copy_from_slice(a_prev.as_slice());
     }
 
-    fn forward(&mut self, a_prev: &X, a: &mut X, mask: &mut X) {
+    fn forward(&mut self, a_prev: &X, a: &mut X, mask: &mut X) -> crate::Result<()> {
         a.set_batch_size(a_prev.batch_size());
         if self.fixed {
             self.rng = ChaCha12Rng::seed_from_u64(self.seed);
@@ -150,6 +150,7 @@ impl<X: Tensor> Layer<X> for Dropout {
         for (a, (&x, &d)) in a.as_mut_slice().iter_mut().zip(pairs) {
             *a = x * d;
         }
+        Ok(())
     }
 
     fn backward(&mut self, _: &X, _: &X, mask: &mut X, da: &X, da_prev: Option<&mut X>) {
@@ -177,7 +178,7 @@ mod tests {
 
     fn train<X: Tensor>(d: &mut Dropout, x: &X) -> (X, X) {
         let (mut y, mut mask) = (X::default(), X::default());
-        d.forward(x, &mut y, &mut mask);
+        d.forward(x, &mut y, &mut mask).unwrap();
         (y, mask)
     }
 
@@ -298,7 +299,8 @@ mod tests {
 
     #[test]
     fn backward_passes_gradcheck_with_dropout_off() {
-        let report = gradcheck::check_layer(&mut Dropout::new(1.0, 0).unwrap(), &ramp(5), 1e-6, 2);
+        let report =
+            gradcheck::check_layer(&mut Dropout::new(1.0, 0).unwrap(), &ramp(5), 1e-6, 2).unwrap();
         assert_eq!(report.num_params, 0);
         assert!(report.max_error() < 1e-7, "{report}");
     }
@@ -317,7 +319,7 @@ mod tests {
             (z, y)
         };
         assert!(y_drop.as_slice().contains(&0.0));
-        let direct = gradcheck::check_layer(&mut drop, &z, 1e-6, 3);
+        let direct = gradcheck::check_layer(&mut drop, &z, 1e-6, 3).unwrap();
         assert!(direct.max_error() < 1e-7, "{direct}");
 
         #[derive(crate::Network)]
@@ -326,7 +328,7 @@ mod tests {
             drop: Dropout,
         }
         let mut net = DenseDrop { d: dense, drop };
-        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 3);
+        let report = gradcheck::check_layer(&mut net, &x, 1e-6, 3).unwrap();
         assert_eq!(report.num_params, 15);
         assert!(report.max_error() < 1e-7, "{report}");
     }

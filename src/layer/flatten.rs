@@ -21,8 +21,14 @@ where
     type Output = <Images<C, H, W, T> as Flattened<T>>::Out;
     type Cache = ();
 
-    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, c: &mut ()) {
+    fn forward(
+        &mut self,
+        x: &Images<C, H, W, T>,
+        y: &mut Self::Output,
+        c: &mut (),
+    ) -> crate::Result<()> {
         self.infer(x, y, c);
+        Ok(())
     }
 
     fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut ()) {
@@ -68,7 +74,7 @@ mod tests {
         });
         let y: Batch<8, f64> = Flatten.predict(&x);
         assert_eq!(y.column(1), (10..18).map(f64::from).collect::<Vec<_>>());
-        let r = gradcheck::check_layer(&mut Flatten, &x, 1e-6, 1);
+        let r = gradcheck::check_layer(&mut Flatten, &x, 1e-6, 1).unwrap();
         assert!(r.max_error() < 1e-7, "{r}");
     }
 }

@@ -100,7 +100,17 @@ pub trait Layer<X: Tensor> {
     /// Training forward: computes `y` from `x` and keeps in `cache` what
     /// [`backward`](Layer::backward) needs; dropout draws a mask, batch norm uses the batch's
     /// statistics and updates its running averages.
-    fn forward(&mut self, x: &X, y: &mut Self::Output, cache: &mut Self::Cache);
+    ///
+    /// # Errors
+    /// [`Error::Layer`](crate::Error::Layer) when the layer cannot train on this mini-batch
+    /// (batch normalization of a single value per feature); a derived network puts the
+    /// field's name in it.
+    fn forward(
+        &mut self,
+        x: &X,
+        y: &mut Self::Output,
+        cache: &mut Self::Cache,
+    ) -> crate::Result<()>;
 
     /// Inference: computes `y` from `x` through `&self` (dropout is the identity, batch norm
     /// uses its running averages). One model can serve several threads, each with its own

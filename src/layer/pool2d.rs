@@ -55,11 +55,17 @@ where
     /// The input position of each output's maximum (filled by `forward`).
     type Cache = Vec<u32>;
 
-    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, arg: &mut Vec<u32>) {
+    fn forward(
+        &mut self,
+        x: &Images<C, H, W, T>,
+        y: &mut Self::Output,
+        arg: &mut Vec<u32>,
+    ) -> crate::Result<()> {
         let d = dims::<F, S, C, H, W, Self::Output>(x.batch_size());
         y.set_batch_size(d.m);
         arg.resize(C * d.oh * d.ow * d.m, 0);
         T::max_pool_forward(d, x.as_slice(), y.as_mut_slice(), Some(&mut arg[..]));
+        Ok(())
     }
 
     fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut Vec<u32>) {
@@ -91,8 +97,14 @@ where
     type Output = <Images<C, H, W, T> as Windowed<C, F, S, 0, T>>::Out;
     type Cache = ();
 
-    fn forward(&mut self, x: &Images<C, H, W, T>, y: &mut Self::Output, c: &mut ()) {
+    fn forward(
+        &mut self,
+        x: &Images<C, H, W, T>,
+        y: &mut Self::Output,
+        c: &mut (),
+    ) -> crate::Result<()> {
         self.infer(x, y, c);
+        Ok(())
     }
 
     fn infer(&self, x: &Images<C, H, W, T>, y: &mut Self::Output, _: &mut ()) {
@@ -160,14 +172,14 @@ mod tests {
     #[test]
     fn max_pool_passes_gradcheck_away_from_ties() {
         let x = distinct::<2, 4, 4>(3);
-        let r = gradcheck::check_layer(&mut MaxPool2d::<2>, &x, 1e-6, 3);
+        let r = gradcheck::check_layer(&mut MaxPool2d::<2>, &x, 1e-6, 3).unwrap();
         assert!(r.max_error() < 1e-7, "{r}");
     }
 
     #[test]
     fn avg_pool_passes_gradcheck_with_overlap() {
         let x = distinct::<2, 5, 5>(2);
-        let r = gradcheck::check_layer(&mut AvgPool2d::<3, 2>, &x, 1e-6, 4);
+        let r = gradcheck::check_layer(&mut AvgPool2d::<3, 2>, &x, 1e-6, 4).unwrap();
         assert!(r.max_error() < 1e-7, "{r}");
     }
 }

@@ -1,7 +1,10 @@
 //! Binary cross-entropy from logits (course 1, week 2).
 //!
 //! With `ŷ = σ(z)`: `L(z, y) = −(y·ln ŷ + (1 − y)·ln(1 − ŷ))`, computed without forming `ŷ` as
-//! `L = max(z, 0) − z·y + ln(1 + e^(−|z|))`, finite for any `z` (no `ln 0` at `|z| = 1000`).
+//! `L = (1 − y)·max(z, 0) + y·max(−z, 0) + ln(1 + e^(−|z|))` (that is `max(z, 0) − z·y + …`),
+//! finite for every finite `z` (no `ln 0` at `|z| = 1000`). A term whose weight `1 − y` or
+//! `y` is 0 is left out, so at `z = ±∞` the loss is 0 when the label agrees (`y = 1` at `+∞`,
+//! `y = 0` at `−∞`) and `+∞` otherwise, never `∞ − ∞ = NaN`.
 //!
 //! Gradient `∂L/∂z = σ(z) − y` (the notes' `dZ = A − Y`).
 //!
@@ -25,8 +28,11 @@ use crate::tensor::{Batch, Tensor};
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BinaryCrossEntropy;
 
-fn bce<T: Scalar>(z: T, y: T) -> T {
-    z.max(T::zero()) - z * y + (-z.abs()).exp().ln_1p()
+/// `L(z, y)` of one output (see the module doc).
+pub(super) fn bce<T: Scalar>(z: T, y: T) -> T {
+    let weighted = |w: T, v: T| if w == T::zero() { T::zero() } else { w * v };
+    let (pos, neg) = (z.max(T::zero()), (-z).max(T::zero()));
+    weighted(T::one() - y, pos) + weighted(y, neg) + (-z.abs()).exp().ln_1p()
 }
 
 impl<const N: usize, T: Scalar> Loss<Batch<N, T>> for BinaryCrossEntropy {
@@ -74,6 +80,24 @@ mod tests {
         let j = BinaryCrossEntropy.cost_and_grad(&z, &y, &mut dz);
         assert_eq!(j, 500.0);
         assert_eq!(dz.as_slice(), &[1.0, 0.0]);
+    }
+
+    #[test]
+    fn infinite_logits_give_0_or_infinity_never_nan() {
+        // Before: max(z, 0) − z·y was ∞ − ∞ = NaN at z = +∞, y = 1 and −(−∞)·0 at z = −∞, y = 0.
+        let z = Batch::<1, f64>::from_rows(1, &[&[f64::INFINITY]]);
+        let one = Batch::<1, f64>::from_rows(1, &[&[1.0]]);
+        let zero = Batch::<1, f64>::zeros(1);
+        assert_eq!(BinaryCrossEntropy.cost(&z, &one), 0.0);
+        assert_eq!(BinaryCrossEntropy.cost(&z, &zero), f64::INFINITY);
+        let z = z.map(|v| -v);
+        let mut dz = Batch::default();
+        assert_eq!(BinaryCrossEntropy.cost_and_grad(&z, &zero, &mut dz), 0.0);
+        assert_eq!(dz.as_slice(), &[0.0]); // σ(−∞) − 0
+        assert_eq!(BinaryCrossEntropy.cost(&z, &one), f64::INFINITY);
+        // Finite extremes stay finite: L(f32::MAX, 0) = f32::MAX (ln(1 + e^(−MAX)) = 0).
+        let z = Batch::<1, f32>::from_rows(1, &[&[f32::MAX]]);
+        assert_eq!(BinaryCrossEntropy.cost(&z, &Batch::zeros(1)), f32::MAX);
     }
 
     #[test]

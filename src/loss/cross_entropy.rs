@@ -2,6 +2,11 @@
 //!
 //! `ŷ = softmax(z)`, `L(z, y) = −Σ_k y_k·ln ŷ_k`, with `ln ŷ` computed as a stable
 //! log-softmax. Gradient `∂L/∂z = ŷ − y` for one-hot (or any probability-vector) labels.
+//!
+//! Classes with `y_k = 0` add nothing (`0·ln ŷ_k = 0` even where `ln ŷ_k = −∞`), so the cost
+//! is finite for finite logits, even `±f32::MAX`, except where the loss itself exceeds the
+//! largest value of the type (`−ln ŷ_k ≈ 2·f32::MAX` for a confidently wrong `f32` output),
+//! which gives `+∞`, never NaN.
 
 use super::{Loss, same_batch};
 use crate::Scalar;
@@ -26,7 +31,9 @@ impl<const N: usize, T: Scalar> Loss<Batch<N, T>> for SoftmaxCrossEntropy {
             let lse = (0..N).map(|i| (zs[i * m + j] - max).exp()).sum::<T>().ln() + max;
             total = total
                 - (0..N)
-                    .map(|i| ys[i * m + j] * (zs[i * m + j] - lse))
+                    .map(|i| ys[i * m + j])
+                    .zip((0..N).map(|i| zs[i * m + j] - lse))
+                    .map(|(y, log_p)| if y == T::zero() { T::zero() } else { y * log_p })
                     .sum::<T>();
         }
         total / T::of(m.max(1) as f64)
@@ -63,6 +70,20 @@ mod tests {
         let z = Batch::<2, f32>::from_columns(&[[1000.0, -1000.0]]);
         let y = Batch::<2, f32>::from_columns(&[[0.0, 1.0]]);
         assert_eq!(SoftmaxCrossEntropy.cost(&z, &y), 2000.0);
+    }
+
+    #[test]
+    fn extreme_finite_logits_give_no_nan() {
+        // z = (f32::MAX, −f32::MAX): log-softmax = (0, −∞). Before: the 0·(−∞) of the class
+        // with y = 0 made the cost NaN for both labels.
+        let z = Batch::<2, f32>::from_columns(&[[f32::MAX, -f32::MAX]]);
+        let right = Batch::<2, f32>::from_columns(&[[1.0, 0.0]]);
+        let wrong = Batch::<2, f32>::from_columns(&[[0.0, 1.0]]);
+        let mut dz = Batch::default();
+        assert_eq!(SoftmaxCrossEntropy.cost_and_grad(&z, &right, &mut dz), 0.0);
+        assert_eq!(dz.as_slice(), &[0.0, 0.0]);
+        // −ln ŷ₂ = 2·f32::MAX does not fit in an f32: +∞, reported as such by `fit`.
+        assert_eq!(SoftmaxCrossEntropy.cost(&z, &wrong), f32::INFINITY);
     }
 
     #[test]

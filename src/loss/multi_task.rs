@@ -59,9 +59,10 @@ impl MultiTask {
     }
 }
 
-/// `L(z, y) = max(z, 0) − z·y + ln(1 + e^(−|z|))`, the stable form of the logistic loss.
+/// The logistic loss of one output, as [`BinaryCrossEntropy`](super::BinaryCrossEntropy)
+/// computes it (finite for finite `z`, never NaN at `z = ±∞`).
 fn logistic<T: Scalar>(z: T, y: T) -> T {
-    z.max(T::zero()) - z * y + (-z.abs()).exp().ln_1p()
+    super::binary_cross_entropy::bce(z, y)
 }
 
 impl<const C: usize, T: Scalar> Loss<Batch<C, T>> for MultiTask {

@@ -24,6 +24,41 @@ pub enum Regularization {
 }
 
 impl Regularization {
+    /// L2 with `λ`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when `λ` is not a finite number `≥ 0`.
+    pub fn l2(lambda: f64) -> crate::Result<Self> {
+        Ok(Regularization::L2(crate::setting::non_negative(
+            "Regularization::L2 λ",
+            lambda,
+        )?))
+    }
+
+    /// L1 with `λ`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when `λ` is not a finite number `≥ 0`.
+    pub fn l1(lambda: f64) -> crate::Result<Self> {
+        Ok(Regularization::L1(crate::setting::non_negative(
+            "Regularization::L1 λ",
+            lambda,
+        )?))
+    }
+
+    /// Checks a `Regularization` built from its variants, as [`Regularization::l2`] and
+    /// [`Regularization::l1`] do; [`fit`](crate::train::fit) calls it before training.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when `λ` is not a finite number `≥ 0`.
+    pub fn validate(&self) -> crate::Result<()> {
+        match *self {
+            Regularization::None => Ok(()),
+            Regularization::L2(l) => Regularization::l2(l).map(drop),
+            Regularization::L1(l) => Regularization::l1(l).map(drop),
+        }
+    }
+
     /// The cost term for a model evaluated on `m` samples.
     pub fn cost<T: Scalar>(&self, model: &dyn Params<T>, m: usize) -> f64 {
         let m = m.max(1) as f64;
@@ -103,6 +138,24 @@ mod tests {
     }
 
     #[test]
+    fn a_penalty_that_is_negative_or_not_finite_is_refused() {
+        // Before: L2(NaN) made every cost NaN ("diverged at step 1"), L2(−1) rewarded large
+        // weights, L2(∞) was accepted.
+        for (reg, value) in [
+            (Regularization::L2(f64::NAN), "NaN"),
+            (Regularization::L2(-1.0), "-1"),
+            (Regularization::L2(f64::INFINITY), "inf"),
+        ] {
+            assert_eq!(
+                reg.validate().unwrap_err().to_string(),
+                format!("Regularization::L2 λ = {value}: must be a finite number ≥ 0")
+            );
+        }
+        assert!(Regularization::l1(-0.5).is_err());
+        assert_eq!(Regularization::l2(0.0).unwrap(), Regularization::L2(0.0));
+    }
+
+    #[test]
     fn gradients_match_hand_computation() {
         let mut l = layer();
         Regularization::L2(2.0).add_grad(&mut l, 4); // dW += ½·W
@@ -120,7 +173,7 @@ mod tests {
         for reg in [Regularization::L2(0.7), Regularization::L1(0.7)] {
             let mut l = layer();
             let (mut z, mut dz) = (Batch::default(), Batch::default());
-            l.forward(&x, &mut z, &mut ());
+            l.forward(&x, &mut z, &mut ()).unwrap();
             let _ = MeanSquaredError.cost_and_grad(&z, &y, &mut dz);
             l.backward(&x, &z, &mut (), &dz, None);
             reg.add_grad(&mut l, 4);

@@ -22,9 +22,10 @@
 //!
 //! ```
 //! use constnn::optim::{minimize, Adam, AdamConfig};
-//! let mut opt = Adam::new(AdamConfig { lr: 0.1, ..AdamConfig::default() });
+//! let mut opt = Adam::new(AdamConfig { lr: 0.1, ..AdamConfig::default() })?;
 //! let w = minimize(&[0.0f64], &mut opt, 2000, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
 //! assert!((w[0] - 5.0).abs() < 1e-6);
+//! # Ok::<(), constnn::Error>(())
 //! ```
 
 use super::state::State;
@@ -70,14 +71,35 @@ pub struct Adam<T = f32> {
     state: State<T, 2>,
 }
 
+impl AdamConfig {
+    /// Checks every setting: `α` and `ε` finite and `> 0`, `β1` and `β2` in `[0, 1)` (at 1
+    /// the bias correction `1 − β^t` is 0), the weight decay finite and `≥ 0`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) naming the first setting out of range.
+    pub fn validate(&self) -> crate::Result<()> {
+        use crate::setting::{average_weight, non_negative, positive};
+        positive("AdamConfig lr", self.lr)?;
+        average_weight("AdamConfig beta1", self.beta1)?;
+        average_weight("AdamConfig beta2", self.beta2)?;
+        positive("AdamConfig eps", self.eps)?;
+        non_negative("AdamConfig weight_decay", self.weight_decay)?;
+        Ok(())
+    }
+}
+
 impl<T: Scalar> Adam<T> {
     /// Adam with `cfg`; `v_dW = s_dW = 0` are allocated on the first step.
-    pub fn new(cfg: AdamConfig) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) as for [`AdamConfig::validate`].
+    pub fn new(cfg: AdamConfig) -> crate::Result<Self> {
+        cfg.validate()?;
+        Ok(Self {
             cfg,
             t: 0,
             state: State::default(),
-        }
+        })
     }
 
     /// `t`, the number of steps taken.
@@ -173,7 +195,8 @@ mod tests {
         let mut opt = Adam::new(AdamConfig {
             lr: 0.1,
             ..AdamConfig::default()
-        });
+        })
+        .unwrap();
         let expected = [
             [-0.0999999990, 0.0999999995],
             [-0.1965182010, 0.1999999990],
@@ -196,7 +219,8 @@ mod tests {
         let mut opt = Adam::new(AdamConfig {
             lr: 0.1,
             ..AdamConfig::default()
-        });
+        })
+        .unwrap();
         let w = minimize(&[0.0f32], &mut opt, 2000, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
         assert!((w[0] - 5.0).abs() < 1e-4, "{}", w[0]);
         opt.set_learning_rate(0.01);
@@ -213,10 +237,42 @@ mod tests {
             lr: 0.1,
             weight_decay: 0.5,
             ..AdamConfig::default()
-        });
+        })
+        .unwrap();
         opt.step(&mut layer);
         opt.step(&mut layer);
         assert!((layer.w[(0, 0)] - 1.805).abs() < 1e-15, "{:?}", layer.w);
         assert_eq!(layer.b[(0, 0)], 3.0);
+    }
+
+    #[test]
+    fn settings_out_of_range_are_refused_by_name() {
+        // Before: β1 = 1 made `1 − β1^t = 0` and the first step divided by it (NaN), reported
+        // later as a divergence at step 1.
+        let bad = |cfg: AdamConfig| Adam::<f32>::new(cfg).unwrap_err().to_string();
+        let d = AdamConfig::default();
+        assert_eq!(
+            bad(AdamConfig { beta1: 1.0, ..d }),
+            "AdamConfig beta1 = 1: must be in [0, 1)"
+        );
+        assert_eq!(
+            bad(AdamConfig { beta2: -0.1, ..d }),
+            "AdamConfig beta2 = -0.1: must be in [0, 1)"
+        );
+        assert_eq!(
+            bad(AdamConfig { lr: 0.0, ..d }),
+            "AdamConfig lr = 0: must be a finite number > 0"
+        );
+        assert_eq!(
+            bad(AdamConfig { eps: f64::NAN, ..d }),
+            "AdamConfig eps = NaN: must be a finite number > 0"
+        );
+        assert_eq!(
+            bad(AdamConfig {
+                weight_decay: -1.0,
+                ..d
+            }),
+            "AdamConfig weight_decay = -1: must be a finite number ≥ 0"
+        );
     }
 }

@@ -16,6 +16,35 @@ pub enum Clip {
 }
 
 impl Clip {
+    /// Clipping of each entry to `[−c, c]`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when `c` is not a finite number `> 0`
+    /// (`c = 0` would zero every gradient, a negative `c` inverts the interval).
+    pub fn value(c: f64) -> crate::Result<Self> {
+        Ok(Clip::Value(crate::setting::positive("Clip::Value c", c)?))
+    }
+
+    /// Rescaling of all gradients to a global norm of at most `c`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when `c` is not a finite number `> 0`.
+    pub fn norm(c: f64) -> crate::Result<Self> {
+        Ok(Clip::Norm(crate::setting::positive("Clip::Norm c", c)?))
+    }
+
+    /// Checks a `Clip` built from its variants, as [`Clip::value`] and [`Clip::norm`] do;
+    /// [`fit`](crate::train::fit) calls it before training.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when the threshold is not finite and `> 0`.
+    pub fn validate(&self) -> crate::Result<()> {
+        match *self {
+            Clip::Value(c) => Clip::value(c).map(drop),
+            Clip::Norm(c) => Clip::norm(c).map(drop),
+        }
+    }
+
     /// Clips `model`'s gradients in place; returns the global gradient norm before clipping.
     pub fn apply<T: Scalar>(&self, model: &mut dyn Params<T>) -> f64 {
         let mut sq = 0.0;
@@ -70,5 +99,20 @@ mod tests {
         };
         Clip::Norm(10.0).apply(&mut q);
         assert_eq!(q.grad, [3.0, 4.0]);
+    }
+
+    #[test]
+    fn thresholds_that_are_not_positive_are_refused() {
+        // Before: `Clip::Value(-1.0)` clamped every entry to [1, −1], i.e. to −1 (upwards
+        // steps), and `Clip::Norm(0.0)` zeroed the gradients; both were accepted silently.
+        assert_eq!(
+            Clip::Value(-1.0).validate().unwrap_err().to_string(),
+            "Clip::Value c = -1: must be a finite number > 0"
+        );
+        assert_eq!(
+            Clip::norm(0.0).unwrap_err().to_string(),
+            "Clip::Norm c = 0: must be a finite number > 0"
+        );
+        assert_eq!(Clip::value(0.5).unwrap(), Clip::Value(0.5));
     }
 }

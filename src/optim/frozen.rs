@@ -21,14 +21,14 @@
 //!
 //! let mut net = LeNet5::new(0);
 //! // Train only the head: everything but `out` is frozen.
-//! let mut opt = Frozen::all_except(Sgd::new(0.1), &net, &["out"])?;
+//! let mut opt = Frozen::all_except(Sgd::new(0.1)?, &net, &["out"])?;
 //! let c1_before = net.c1.w.clone();
 //! net.visit(&mut |p: Param<'_, f32>| p.grad.fill(1.0)); // pretend a backward ran
 //! opt.step(&mut net);
 //! assert_eq!(net.c1.w, c1_before);            // frozen: bit-identical
 //! assert_eq!(net.out.b[(0, 0)], -0.1);        // trained: b := b − α·1
 //!
-//! let err = Frozen::new(Sgd::new(0.1), &net, &["c3"]).unwrap_err();
+//! let err = Frozen::new(Sgd::new(0.1)?, &net, &["c3"]).unwrap_err();
 //! assert!(err.to_string().starts_with("no layer `c3` with parameters"));
 //! # Ok::<(), constnn::Error>(())
 //! ```

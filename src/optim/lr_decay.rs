@@ -54,6 +54,33 @@ impl LrSchedule {
         }
     }
 
+    /// Checks the schedule's constant: `decay` finite and `≥ 0`; `base`, `k` and `factor`
+    /// finite and `> 0`; `every ≥ 1`. [`fit`](crate::train::fit) calls it before training.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) naming the constant.
+    pub fn validate(&self) -> crate::Result<()> {
+        use crate::setting::{non_negative, positive};
+        match *self {
+            LrSchedule::InverseTime { decay } => non_negative("LrSchedule decay", decay)?,
+            LrSchedule::Exponential { base } => positive("LrSchedule base", base)?,
+            LrSchedule::InverseSqrtEpoch { k } | LrSchedule::InverseSqrtStep { k } => {
+                positive("LrSchedule k", k)?
+            }
+            LrSchedule::Step { every, factor } => {
+                if every == 0 {
+                    return Err(crate::Error::Setting {
+                        setting: "LrSchedule every".into(),
+                        value: "0".into(),
+                        reason: "must be at least 1 epoch".into(),
+                    });
+                }
+                positive("LrSchedule factor", factor)?
+            }
+        };
+        Ok(())
+    }
+
     /// `true` when the rate changes with the step rather than the epoch.
     pub fn per_step(&self) -> bool {
         matches!(self, LrSchedule::InverseSqrtStep { .. })
@@ -90,5 +117,22 @@ mod tests {
             })
             .collect();
         assert_eq!(stairs, [1.0, 1.0, 0.5, 0.5, 0.25]);
+    }
+
+    #[test]
+    fn constants_out_of_range_are_refused() {
+        let e = |s: LrSchedule| s.validate().unwrap_err().to_string();
+        assert_eq!(
+            e(LrSchedule::Exponential { base: 0.0 }),
+            "LrSchedule base = 0: must be a finite number > 0"
+        );
+        assert_eq!(
+            e(LrSchedule::Step {
+                every: 0,
+                factor: 0.5
+            }),
+            "LrSchedule every = 0: must be at least 1 epoch"
+        );
+        assert!(LrSchedule::InverseTime { decay: 0.0 }.validate().is_ok());
     }
 }

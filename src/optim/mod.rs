@@ -101,8 +101,9 @@ pub struct Free<T> {
 /// ```
 /// use constnn::optim::{minimize, Sgd};
 /// // J(w) = w² − 10w + 25 = (w − 5)², dJ/dw = 2w − 10.
-/// let w = minimize(&[0.0f64], &mut Sgd::new(0.1), 100, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
+/// let w = minimize(&[0.0f64], &mut Sgd::new(0.1)?, 100, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
 /// assert!((w[0] - 5.0).abs() < 1e-8);
+/// # Ok::<(), constnn::Error>(())
 /// ```
 pub fn minimize<T, O, G>(theta0: &[T], opt: &mut O, iters: usize, mut grad: G) -> Vec<T>
 where

@@ -20,9 +20,10 @@
 //!
 //! ```
 //! use constnn::optim::{minimize, Momentum, MomentumConfig};
-//! let mut opt = Momentum::new(MomentumConfig { lr: 0.1, ..MomentumConfig::default() });
+//! let mut opt = Momentum::new(MomentumConfig { lr: 0.1, ..MomentumConfig::default() })?;
 //! let w = minimize(&[0.0f64], &mut opt, 400, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
 //! assert!((w[0] - 5.0).abs() < 1e-6);
+//! # Ok::<(), constnn::Error>(())
 //! ```
 
 use super::state::State;
@@ -56,13 +57,29 @@ pub struct Momentum<T = f32> {
     state: State<T, 1>,
 }
 
+impl MomentumConfig {
+    /// Checks that `α` is finite and `> 0` and `β` in `[0, 1)`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) naming the first setting out of range.
+    pub fn validate(&self) -> crate::Result<()> {
+        crate::setting::positive("MomentumConfig lr", self.lr)?;
+        crate::setting::average_weight("MomentumConfig beta", self.beta)?;
+        Ok(())
+    }
+}
+
 impl<T: Scalar> Momentum<T> {
     /// Momentum with `cfg`; `v_dW = 0` is allocated on the first step.
-    pub fn new(cfg: MomentumConfig) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) as for [`MomentumConfig::validate`].
+    pub fn new(cfg: MomentumConfig) -> crate::Result<Self> {
+        cfg.validate()?;
+        Ok(Self {
             cfg,
             state: State::default(),
-        }
+        })
     }
 }
 
@@ -114,7 +131,7 @@ mod tests {
             value: vec![0.0f64; 2],
             grad: vec![0.0; 2],
         };
-        let mut opt = Momentum::new(MomentumConfig { lr: 0.1, beta: 0.9 });
+        let mut opt = Momentum::new(MomentumConfig { lr: 0.1, beta: 0.9 }).unwrap();
         let expected = [[-0.01, 0.02], [-0.039, 0.058], [-0.0951, 0.1122]];
         for (g0, want) in [1.0, 2.0, 3.0].into_iter().zip(expected) {
             p.grad.copy_from_slice(&[g0, -2.0]);
@@ -131,16 +148,22 @@ mod tests {
         let mut opt = Momentum::new(MomentumConfig {
             lr: 0.05,
             ..MomentumConfig::default()
-        });
+        })
+        .unwrap();
         let w = minimize(&[0.0f32], &mut opt, 500, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
         assert!((w[0] - 5.0).abs() < 1e-5, "{}", w[0]);
     }
 
     #[test]
     fn learning_rate_can_be_changed() {
-        let mut opt = Momentum::<f64>::new(MomentumConfig::default());
+        let mut opt = Momentum::<f64>::new(MomentumConfig::default()).unwrap();
         assert_eq!(Optimizer::<f64>::learning_rate(&opt), 0.01);
         opt.set_learning_rate(0.5);
         assert_eq!(opt.cfg.lr, 0.5);
+        let err = Momentum::<f64>::new(MomentumConfig { lr: 0.1, beta: 1.0 }).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "MomentumConfig beta = 1: must be in [0, 1)"
+        );
     }
 }

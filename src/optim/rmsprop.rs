@@ -19,9 +19,10 @@
 //!
 //! ```
 //! use constnn::optim::{minimize, RmsProp, RmsPropConfig};
-//! let mut opt = RmsProp::new(RmsPropConfig { lr: 0.01, ..RmsPropConfig::default() });
+//! let mut opt = RmsProp::new(RmsPropConfig { lr: 0.01, ..RmsPropConfig::default() })?;
 //! let w = minimize(&[0.0f64], &mut opt, 1000, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
 //! assert!((w[0] - 5.0).abs() < 1e-6); // about 5/α steps of size ≈ α, then it settles
+//! # Ok::<(), constnn::Error>(())
 //! ```
 
 use super::state::State;
@@ -58,13 +59,30 @@ pub struct RmsProp<T = f32> {
     state: State<T, 1>,
 }
 
+impl RmsPropConfig {
+    /// Checks that `α` and `ε` are finite and `> 0` and `β` in `[0, 1)`.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) naming the first setting out of range.
+    pub fn validate(&self) -> crate::Result<()> {
+        crate::setting::positive("RmsPropConfig lr", self.lr)?;
+        crate::setting::average_weight("RmsPropConfig beta", self.beta)?;
+        crate::setting::positive("RmsPropConfig eps", self.eps)?;
+        Ok(())
+    }
+}
+
 impl<T: Scalar> RmsProp<T> {
     /// RMSprop with `cfg`; `s_dW = 0` is allocated on the first step.
-    pub fn new(cfg: RmsPropConfig) -> Self {
-        Self {
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) as for [`RmsPropConfig::validate`].
+    pub fn new(cfg: RmsPropConfig) -> crate::Result<Self> {
+        cfg.validate()?;
+        Ok(Self {
             cfg,
             state: State::default(),
-        }
+        })
     }
 }
 
@@ -128,7 +146,8 @@ mod tests {
             lr: 0.1,
             beta: 0.9,
             eps: 1e-8,
-        });
+        })
+        .unwrap();
         let expected = [
             [-0.316227766, 0.316227766],
             [-0.601942052, 0.545643500],
@@ -151,10 +170,20 @@ mod tests {
         let mut opt = RmsProp::new(RmsPropConfig {
             lr: 0.01,
             ..RmsPropConfig::default()
-        });
+        })
+        .unwrap();
         let w = minimize(&[0.0f64], &mut opt, 1000, |w, dw| dw[0] = 2.0 * w[0] - 10.0);
         assert!((w[0] - 5.0).abs() < 1e-6, "{}", w[0]);
         opt.set_learning_rate(0.001);
         assert_eq!(Optimizer::<f64>::learning_rate(&opt), 0.001);
+        let bad = RmsPropConfig {
+            eps: 0.0,
+            ..RmsPropConfig::default()
+        };
+        let err = RmsProp::<f64>::new(bad).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "RmsPropConfig eps = 0: must be a finite number > 0"
+        );
     }
 }

@@ -16,8 +16,13 @@ pub struct Sgd {
 
 impl Sgd {
     /// Gradient descent with learning rate `lr`.
-    pub fn new(lr: f64) -> Self {
-        Self { lr }
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) when `lr` is not a finite number `> 0`.
+    pub fn new(lr: f64) -> crate::Result<Self> {
+        Ok(Self {
+            lr: crate::setting::positive("Sgd lr", lr)?,
+        })
     }
 }
 
@@ -58,7 +63,7 @@ mod tests {
             value: vec![0.0f64],
             grad: vec![0.0],
         };
-        let mut opt = Sgd::new(0.1);
+        let mut opt = Sgd::new(0.1).unwrap();
         let mut trace = vec![];
         for _ in 0..3 {
             p.grad[0] = 2.0 * p.value[0] - 10.0;
@@ -70,9 +75,21 @@ mod tests {
 
     #[test]
     fn minimize_reaches_w_equals_5() {
-        let w = minimize(&[0.0f32], &mut Sgd::new(0.1), 200, |w, dw| {
+        let w = minimize(&[0.0f32], &mut Sgd::new(0.1).unwrap(), 200, |w, dw| {
             dw[0] = 2.0 * w[0] - 10.0
         });
         assert!((w[0] - 5.0).abs() < 1e-5, "{}", w[0]);
+    }
+
+    #[test]
+    fn a_learning_rate_that_is_not_positive_is_refused() {
+        // Before: `Sgd::new(-1.0)` was accepted and training ascended the cost.
+        for lr in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let err = Sgd::new(lr).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("Sgd lr = {lr}: must be a finite number > 0")
+            );
+        }
     }
 }

@@ -77,7 +77,7 @@ mod tests {
                 return Err(Error::Diverged {
                     epoch: 1,
                     step: 1,
-                    cost: f64::NAN,
+                    cause: crate::Divergence::Cost(f64::NAN),
                 });
             }
             let score = -(lr.log10() + 2.0).powi(2) - (layers - 3.0).powi(2);
@@ -123,7 +123,7 @@ mod tests {
                 Err(Error::Diverged {
                     epoch: 1,
                     step: 1,
-                    cost: f64::NAN,
+                    cause: crate::Divergence::Cost(f64::NAN),
                 })
             })
             .unwrap();

@@ -201,7 +201,7 @@ mod tests {
             return Err(Error::Diverged {
                 epoch: 1,
                 step: 2,
-                cost: f64::INFINITY,
+                cause: crate::Divergence::Cost(f64::INFINITY),
             });
         }
         let (a, b) = (lr.log10() + 2.0, (1.0 - beta).log10() + 2.0);

@@ -299,7 +299,7 @@ mod tests {
                 Err(Error::Diverged {
                     epoch: 1,
                     step: 3,
-                    cost: f64::NAN,
+                    cause: crate::Divergence::Cost(f64::NAN),
                 }),
             ),
             result(2, 0.01, acc(0.95)),
@@ -343,7 +343,7 @@ mod tests {
             Err(Error::Diverged {
                 epoch: 1,
                 step: 1,
-                cost: f64::INFINITY,
+                cause: crate::Divergence::Cost(f64::INFINITY),
             }),
         )];
         let r = Report::rank(

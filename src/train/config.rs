@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::loss::Regularization;
 use crate::optim::{Clip, LrSchedule};
+use crate::{Error, Result};
 
 /// Settings of [`fit`](super::fit).
 #[derive(Clone, Debug)]
@@ -34,8 +35,55 @@ pub struct FitConfig {
     /// epochs' shuffles are replayed and the decay schedule continues from the saved step, so
     /// the run takes the same steps as one that never stopped (a network with dropout draws
     /// other masks: its random generator is not saved). The returned history covers the
-    /// resumed epochs only. Default `false`.
+    /// resumed epochs only. A checkpoint written by a run with another number of training
+    /// samples, batch size, seed or initial learning rate `α₀` is refused with
+    /// [`Error::ResumeMismatch`](crate::Error::ResumeMismatch) listing both values, unless
+    /// [`FitConfig::resume_with_changes`] is set. Default `false`.
     pub resume: bool,
+    /// Resume deliberately from a checkpoint written with other settings (data size, batch
+    /// size, seed, `α₀`): the run continues with the new ones and the new `α₀`, and no longer
+    /// takes the steps the stopped run would have taken. Default `false`.
+    pub resume_with_changes: bool,
+    /// Record each layer's gradient norm at every step and report it per epoch
+    /// ([`EpochStats::gradients`](super::EpochStats)), with a warning for a layer whose
+    /// gradient stayed exactly 0 for a whole epoch (dead ReLUs). Costs one pass over the
+    /// gradients per step. Default `false`.
+    pub gradient_norms: bool,
+}
+
+impl FitConfig {
+    /// Checks the settings: a batch size of at least 1, a patience of at least 1 epoch, and
+    /// valid regularization, schedule and clipping
+    /// ([`Regularization::validate`], [`LrSchedule::validate`], [`Clip::validate`]).
+    /// [`fit`](super::fit) calls it first.
+    ///
+    /// # Errors
+    /// [`Error::Setting`](crate::Error::Setting) naming the setting.
+    pub fn validate(&self) -> Result<()> {
+        let fail = |setting: &str, value: usize, reason: &str| Error::Setting {
+            setting: setting.into(),
+            value: value.to_string(),
+            reason: reason.into(),
+        };
+        if self.batch_size == 0 {
+            return Err(fail("FitConfig batch_size", 0, "must be at least 1"));
+        }
+        if self.early_stopping == Some(0) {
+            return Err(fail(
+                "FitConfig early_stopping",
+                0,
+                "must be at least 1 epoch",
+            ));
+        }
+        self.regularization.validate()?;
+        if let Some(s) = &self.schedule {
+            s.validate()?;
+        }
+        if let Some(c) = &self.clip {
+            c.validate()?;
+        }
+        Ok(())
+    }
 }
 
 impl Default for FitConfig {
@@ -51,6 +99,49 @@ impl Default for FitConfig {
             early_stopping: None,
             checkpoint: None,
             resume: false,
+            resume_with_changes: false,
+            gradient_norms: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_settings_are_named() {
+        // Before: batch size 0 trained silently in batches of 1.
+        let e = |cfg: FitConfig| cfg.validate().unwrap_err().to_string();
+        let d = FitConfig::default();
+        assert!(d.validate().is_ok());
+        assert_eq!(
+            e(FitConfig {
+                batch_size: 0,
+                ..d.clone()
+            }),
+            "FitConfig batch_size = 0: must be at least 1"
+        );
+        assert_eq!(
+            e(FitConfig {
+                early_stopping: Some(0),
+                ..d.clone()
+            }),
+            "FitConfig early_stopping = 0: must be at least 1 epoch"
+        );
+        assert_eq!(
+            e(FitConfig {
+                regularization: Regularization::L2(f64::NAN),
+                ..d.clone()
+            }),
+            "Regularization::L2 λ = NaN: must be a finite number ≥ 0"
+        );
+        assert_eq!(
+            e(FitConfig {
+                clip: Some(Clip::Norm(0.0)),
+                ..d
+            }),
+            "Clip::Norm c = 0: must be a finite number > 0"
+        );
     }
 }

@@ -3,16 +3,17 @@
 //! not need one huge buffer.
 
 use super::{Classify, Evaluation};
-use crate::Scalar;
 use crate::layer::Layer;
 use crate::loss::Loss;
 use crate::tensor::Tensor;
+use crate::{Error, Result, Scalar};
 
 /// Cost and accuracy of `net` on `(x, y)` by inference, `batch` samples at a time.
 ///
-/// # Panics
-/// When `x` and `y` have different batch sizes.
-pub fn evaluate<T, X, Y, N, L>(net: &N, loss: &L, x: &X, y: &Y, batch: usize) -> Evaluation
+/// # Errors
+/// [`Error::Data`] when `x` and `y` have different numbers of samples (as
+/// [`fit`](super::fit) reports it).
+pub fn evaluate<T, X, Y, N, L>(net: &N, loss: &L, x: &X, y: &Y, batch: usize) -> Result<Evaluation>
 where
     T: Scalar,
     X: Tensor<Elem = T>,
@@ -21,12 +22,12 @@ where
     L: Loss<Y>,
 {
     let m = x.batch_size();
-    assert_eq!(
-        m,
-        y.batch_size(),
-        "evaluate: {m} samples but {} labels",
-        y.batch_size()
-    );
+    if m != y.batch_size() {
+        return Err(Error::Data {
+            what: "evaluation set".into(),
+            reason: format!("{m} samples but {} labels", y.batch_size()),
+        });
+    }
     let (mut xb, mut yb, mut out, mut cache) = (
         X::default(),
         Y::default(),
@@ -44,10 +45,10 @@ where
         (correct, counted) = (correct + c, counted + n);
     }
     let m = m.max(1) as f64;
-    Evaluation {
+    Ok(Evaluation {
         cost: total / m,
         accuracy: correct as f64 / counted.max(1) as f64,
-    }
+    })
 }
 
 /// The predicted class of every sample of `x` (by inference, `batch` samples at a time).

@@ -2,9 +2,16 @@
 //!
 //! For each epoch: shuffle, then for each mini-batch `X{t}, Y{t}`: a training forward,
 //! the cost `J{t}` and `dZ[L]`, backward, one optimizer step. Buffers for the batch, the
-//! output, the cache and the gradient are created once and reused. A non-finite cost stops
-//! training with [`Error::Diverged`] naming the epoch and step. A progress bar (indicatif)
+//! output, the cache and the gradient are created once and reused. A progress bar (indicatif)
 //! shows the running cost; each epoch ends with one line of train and dev figures.
+//!
+//! Nothing is silently wrong when `fit` returns `Ok`: the settings are checked before
+//! anything runs ([`Error::Setting`]); a NaN or an infinity in the data is refused up front
+//! ([`Error::NonFiniteInput`]); training stops with [`Error::Diverged`] naming the epoch and
+//! step as soon as a mini-batch cost, a parameter or buffer after an update (by its full
+//! name, e.g. `d1.weight`), or a dev cost is not finite; a layer that cannot train on a
+//! mini-batch stops it with [`Error::Refused`]; and a checkpoint path that cannot be
+//! written is reported before the first epoch.
 
 use std::time::Instant;
 
@@ -12,8 +19,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::batches::SampleMajor;
 pub use super::config::FitConfig;
+use super::health::{GradientMonitor, LayerGradient, check_set, non_finite_tensor};
 use super::{Classify, History, MiniBatches, evaluate};
-use crate::checkpoint::{Progress, load_training, save_training};
+use crate::checkpoint::{Progress, RunSettings, save_training};
+use crate::error::Divergence;
 use crate::layer::{Layer, Params};
 use crate::loss::Loss;
 use crate::optim::Optimizer;
@@ -40,6 +49,20 @@ pub struct EpochStats {
     pub dev: Option<Evaluation>,
     /// Wall-clock seconds of the epoch's training steps.
     pub seconds: f64,
+    /// Per-layer gradient norms over the epoch, in visiting order; empty unless
+    /// [`FitConfig::gradient_norms`] is set.
+    pub gradients: Vec<LayerGradient>,
+}
+
+impl EpochStats {
+    /// The layers whose gradient was exactly 0 at every step of the epoch (with
+    /// [`FitConfig::gradient_norms`]).
+    pub fn dead_layers(&self) -> impl Iterator<Item = &str> {
+        self.gradients
+            .iter()
+            .filter(|g| g.dead)
+            .map(|g| g.layer.as_str())
+    }
 }
 
 fn check_pair<X: Tensor, Y: Tensor>(what: &str, x: &X, y: &Y) -> Result<usize> {
@@ -63,10 +86,16 @@ fn check_pair<X: Tensor, Y: Tensor>(what: &str, x: &X, y: &Y) -> Result<usize> {
 /// `dev` after each epoch.
 ///
 /// # Errors
-/// [`Error::Data`] when samples and labels disagree in number or a set is empty;
-/// [`Error::Diverged`] when a cost is not finite; the errors of
+/// [`Error::Setting`] for a setting out of range ([`FitConfig::validate`], the optimizer's
+/// learning rate, early stopping without a dev set); [`Error::Data`] when samples and labels
+/// disagree in number or a set is empty; [`Error::NonFiniteInput`] naming the set, sample and
+/// feature of a NaN or infinity in the data; [`Error::Diverged`] when a cost, a parameter or
+/// buffer, or the dev cost is not finite; [`Error::Refused`] when a layer cannot train on a
+/// mini-batch (batch normalization of one sample); with [`FitConfig::checkpoint`],
+/// [`Error::Io`] at once when the file cannot be written, [`Error::ResumeMismatch`] when it
+/// was written by a run with other settings, and the errors of
 /// [`checkpoint::save_training`](crate::checkpoint::save_training) and
-/// [`load_training`](crate::checkpoint::load_training) with [`FitConfig::checkpoint`].
+/// [`load_training`](crate::checkpoint::load_training).
 pub fn fit<T, X, Y, N, L, O>(
     net: &mut N,
     loss: &L,
@@ -106,16 +135,35 @@ where
     L: Loss<Y>,
     O: Optimizer<T>,
 {
+    cfg.validate()?;
+    crate::setting::positive("optimizer learning rate", opt.learning_rate())?;
+    if cfg.early_stopping.is_some() && dev.is_none() {
+        return Err(Error::Setting {
+            setting: "FitConfig early_stopping".into(),
+            value: format!("{:?}", cfg.early_stopping),
+            reason: "needs a dev set".into(),
+        });
+    }
     let (x, y) = train;
     let m = check_pair("training set", x, y)?;
+    check_set("training set", x, y)?;
     if let Some((dx, dy)) = dev {
         check_pair("dev set", dx, dy)?;
+        check_set("dev set", dx, dy)?;
     }
+    if let Some(path) = &cfg.checkpoint {
+        crate::atomic::check_writable(path)?;
+    }
+    let run = RunSettings {
+        samples: m,
+        batch_size: cfg.batch_size,
+        seed: cfg.seed,
+    };
     let mut plan = MiniBatches::new(m, cfg.batch_size, cfg.seed);
     let mut lr0 = opt.learning_rate();
     let (mut first_epoch, mut steps_before) = (1, 0);
     if let Some(path) = cfg.checkpoint.as_ref().filter(|p| cfg.resume && p.exists()) {
-        let done = load_training(net, opt, path)?;
+        let done = super::resume::resume(net, opt, path, &run, cfg.resume_with_changes)?;
         (lr0, steps_before) = (done.lr0, done.steps);
         first_epoch = done.epochs.saturating_add(1);
         // Replaying more shuffles than the run has epochs would change nothing it trains.
@@ -130,6 +178,7 @@ where
     let mut cache = N::Cache::default();
     let mut history = History::default();
     let mut best: Option<(f64, usize, Vec<T>)> = None; // dev cost, epoch, parameters
+    let mut monitor = cfg.gradient_norms.then(|| GradientMonitor::new(net));
     let bar = if cfg.verbose {
         ProgressBar::new(plan.len() as u64)
     } else {
@@ -153,19 +202,34 @@ where
             }
             xs.gather_into(idx, &mut xb);
             ys.gather_into(idx, &mut yb);
-            net.forward(&xb, &mut out, &mut cache);
+            if let Err(e) = net.forward(&xb, &mut out, &mut cache) {
+                bar.abandon();
+                return Err(Error::Refused {
+                    epoch,
+                    step,
+                    reason: e.to_string(),
+                });
+            }
             let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64()
                 + cfg.regularization.cost(net, idx.len());
             if !cost.is_finite() {
                 bar.abandon();
-                return Err(Error::Diverged { epoch, step, cost });
+                let cause = Divergence::Cost(cost);
+                return Err(Error::Diverged { epoch, step, cause });
             }
             net.backward(&xb, &out, &mut cache, &dout, None);
+            if let Some(monitor) = &mut monitor {
+                monitor.record(net);
+            }
             cfg.regularization.add_grad(net, idx.len());
             if let Some(c) = &cfg.clip {
                 c.apply(net);
             }
             opt.step(net);
+            if let Some(cause) = non_finite_tensor(net) {
+                bar.abandon();
+                return Err(Error::Diverged { epoch, step, cause });
+            }
             history.costs.push(cost);
             total += cost * idx.len() as f64;
             let (c, n) = loss.count_correct(&out, &yb);
@@ -180,33 +244,45 @@ where
             cost: total / m as f64,
             accuracy: correct as f64 / counted.max(1) as f64,
         };
-        let dev_eval = dev.map(|(dx, dy)| evaluate(net, loss, dx, dy, 1000));
-        if cfg.verbose {
-            let dev_text = dev_eval
-                .map(|d| format!(", dev cost {:.4} accuracy {:.4}", d.cost, d.accuracy))
-                .unwrap_or_default();
-            let line = format!(
-                "epoch {epoch:>3}: train cost {:.4} accuracy {:.4}{dev_text} ({seconds:.1} s)",
-                train_eval.cost, train_eval.accuracy
-            );
-            if bar.is_hidden() {
-                println!("{line}")
-            } else {
-                bar.println(line)
-            }
+        let steps = steps_before.saturating_add(history.costs.len());
+        let dev_eval = dev
+            .map(|(dx, dy)| evaluate(net, loss, dx, dy, 1000))
+            .transpose()?;
+        if let Some(d) = dev_eval.filter(|d| !d.cost.is_finite()) {
+            bar.abandon();
+            let cause = Divergence::DevCost(d.cost);
+            return Err(Error::Diverged {
+                epoch,
+                step: steps,
+                cause,
+            });
         }
-        history.epochs.push(EpochStats {
+        let stats = EpochStats {
             epoch,
             train: train_eval,
             dev: dev_eval,
             seconds,
-        });
+            gradients: monitor
+                .as_mut()
+                .map(|g| g.finish_epoch())
+                .unwrap_or_default(),
+        };
+        if cfg.verbose {
+            for line in epoch_lines(&stats) {
+                if bar.is_hidden() {
+                    println!("{line}")
+                } else {
+                    bar.println(line)
+                }
+            }
+        }
+        history.epochs.push(stats);
         if let Some(path) = &cfg.checkpoint {
-            let steps = steps_before.saturating_add(history.costs.len());
             let done = Progress {
                 epochs: epoch,
                 steps,
                 lr0,
+                run: Some(run),
             };
             save_training(net, opt, &done, path)?;
         }
@@ -226,6 +302,39 @@ where
     Ok(history)
 }
 
+/// The lines printed after an epoch: the figures, then the gradient norms and a warning for
+/// each dead layer when they were recorded.
+fn epoch_lines(s: &EpochStats) -> Vec<String> {
+    let dev_text = s
+        .dev
+        .map(|d| format!(", dev cost {:.4} accuracy {:.4}", d.cost, d.accuracy))
+        .unwrap_or_default();
+    let mut lines = vec![format!(
+        "epoch {:>3}: train cost {:.4} accuracy {:.4}{dev_text} ({:.1} s)",
+        s.epoch, s.train.cost, s.train.accuracy, s.seconds
+    )];
+    if !s.gradients.is_empty() {
+        let norms: Vec<String> = (s.gradients.iter())
+            .map(|g| format!("{} {:.2e}", g.layer, g.mean_norm))
+            .collect();
+        lines.push(format!(
+            "           mean gradient norms: {}",
+            norms.join(", ")
+        ));
+    }
+    for layer in s.dead_layers() {
+        lines.push(format!(
+            "           warning: the gradient of `{layer}` was exactly 0 for the whole epoch \
+             (dead ReLUs?): it did not learn"
+        ));
+    }
+    lines
+}
+
 #[cfg(test)]
 #[path = "fit_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "fit_checks_tests.rs"]
+mod checks_tests;

@@ -19,23 +19,24 @@ fn quiet(epochs: usize, batch_size: usize) -> FitConfig {
 #[test]
 fn every_sample_is_used_including_the_partial_batch() {
     // m = 10 in batches of 4 → 3 steps per epoch; the per-epoch cost averages all 10.
+    // Labels y = ½ at z = 0: dZ = σ(0) − ½ = 0, so nothing moves whatever α (α = 0 is no
+    // longer a valid setting) and every cost is −(½·ln ½ + ½·ln ½) = ln 2.
     let x = Batch::<1, f64>::from_fn(10, |_, j| j as f64 / 10.0);
-    let y = Batch::<1, f64>::from_fn(10, |_, j| f64::from(u8::from(j >= 5)));
+    let y = Batch::<1, f64>::from_fn(10, |_, _| 0.5);
     let mut net: Dense<1, 1, f64> = Dense::zeros();
     let h = fit(
         &mut net,
         &BinaryCrossEntropy,
-        &mut Sgd::new(0.0),
+        &mut Sgd::new(0.5).unwrap(),
         (&x, &y),
         None,
         &quiet(2, 4),
     )
     .unwrap();
     assert_eq!(h.costs.len(), 6);
-    // With α = 0 nothing moves: every cost is ln 2, and so is the epoch mean.
     assert!(h.costs.iter().all(|c| (c - 2f64.ln()).abs() < 1e-15));
     assert!((h.epochs[1].train.cost - 2f64.ln()).abs() < 1e-15);
-    assert_eq!(h.epochs[1].train.accuracy, 0.5); // z = 0 predicts class 0 for all
+    assert_eq!(net.w[(0, 0)], 0.0);
 }
 
 #[test]
@@ -47,14 +48,18 @@ fn a_too_large_learning_rate_is_reported_as_divergence() {
     let err = fit(
         &mut net,
         &MeanSquaredError,
-        &mut Sgd::new(50.0),
+        &mut Sgd::new(50.0).unwrap(),
         (&x, &y),
         None,
         &quiet(1000, 8),
     )
     .unwrap_err();
     match err {
-        Error::Diverged { epoch, step, cost } => {
+        Error::Diverged {
+            epoch,
+            step,
+            cause: crate::Divergence::Cost(cost),
+        } => {
             assert_eq!(epoch, step); // one step per epoch
             assert!(!cost.is_finite());
             assert!(step > 10 && step < 1000, "step {step}");
@@ -78,7 +83,7 @@ fn early_stopping_restores_the_best_epoch() {
     let h = fit(
         &mut net,
         &BinaryCrossEntropy,
-        &mut Sgd::new(0.1),
+        &mut Sgd::new(0.1).unwrap(),
         (&x, &y),
         Some((&x, &y_dev)),
         &cfg,
@@ -91,7 +96,7 @@ fn early_stopping_restores_the_best_epoch() {
         fit(
             &mut n,
             &BinaryCrossEntropy,
-            &mut Sgd::new(0.1),
+            &mut Sgd::new(0.1).unwrap(),
             (&x, &y),
             None,
             &quiet(1, 8),
@@ -119,7 +124,7 @@ fn decay_and_clipping_shape_the_steps() {
     fit(
         &mut net,
         &MeanSquaredError,
-        &mut Sgd::new(1.0),
+        &mut Sgd::new(1.0).unwrap(),
         (&x, &y),
         None,
         &cfg,
@@ -127,7 +132,7 @@ fn decay_and_clipping_shape_the_steps() {
     .unwrap();
     assert!((net.w[(0, 0)] - 1.7).abs() < 1e-12, "{:?}", net.w);
     // Inverse-time decay with decay 1: α = 1, ½, ⅓ over epochs 0, 1, 2.
-    let mut opt = Sgd::new(1.0);
+    let mut opt = Sgd::new(1.0).unwrap();
     let cfg = FitConfig {
         schedule: Some(LrSchedule::InverseTime { decay: 1.0 }),
         ..quiet(3, 1)
@@ -152,7 +157,7 @@ fn mismatched_labels_are_an_error() {
     let err = fit(
         &mut net,
         &MeanSquaredError,
-        &mut Sgd::new(0.1),
+        &mut Sgd::new(0.1).unwrap(),
         (&x, &y),
         None,
         &quiet(1, 2),
@@ -170,9 +175,13 @@ fn evaluation_in_chunks_equals_one_pass() {
         crate::tensor::Matrix::from_rows([[0.5, -0.25]]),
         crate::tensor::Vector::from_rows([[0.1]]),
     );
-    let whole = evaluate(&net, &BinaryCrossEntropy, &x, &y, 100);
-    let chunked = evaluate(&net, &BinaryCrossEntropy, &x, &y, 3);
+    let whole = evaluate(&net, &BinaryCrossEntropy, &x, &y, 100).unwrap();
+    let chunked = evaluate(&net, &BinaryCrossEntropy, &x, &y, 3).unwrap();
     assert!((whole.cost - chunked.cost).abs() < 1e-12);
     assert_eq!(whole.accuracy, chunked.accuracy);
     assert_eq!(predict_classes(&net, &x, 2).len(), 7);
+    // Before: a sample-count mismatch panicked here, where `fit` returns an error.
+    let y6 = Batch::<1, f64>::zeros(6);
+    let err = evaluate(&net, &BinaryCrossEntropy, &x, &y6, 3).unwrap_err();
+    assert_eq!(err.to_string(), "evaluation set: 7 samples but 6 labels");
 }

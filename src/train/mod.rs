@@ -11,7 +11,7 @@
 //! let y = Batch::<1, f64>::from_fn(200, |_, j| f64::from(u8::from(x.get(0, j) + x.get(1, j) > 0.0)));
 //! let mut model: Dense<2, 1, f64> = Dense::zeros();
 //! let cfg = FitConfig { epochs: 20, batch_size: 32, seed: 1, verbose: false, ..FitConfig::default() };
-//! let history = fit(&mut model, &BinaryCrossEntropy, &mut Sgd::new(0.5), (&x, &y), None, &cfg)?;
+//! let history = fit(&mut model, &BinaryCrossEntropy, &mut Sgd::new(0.5)?, (&x, &y), None, &cfg)?;
 //! assert!(history.epochs.last().unwrap().train.accuracy > 0.95);
 //! # Ok::<(), constnn::Error>(())
 //! ```
@@ -21,11 +21,14 @@ mod classify;
 mod config;
 mod evaluate;
 mod fit;
+mod health;
 mod history;
 pub mod plot;
+mod resume;
 
 pub use batches::MiniBatches;
 pub use classify::Classify;
 pub use evaluate::{evaluate, predict_classes};
 pub use fit::{EpochStats, Evaluation, FitConfig, fit};
+pub use health::LayerGradient;
 pub use history::History;

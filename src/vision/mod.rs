@@ -9,7 +9,7 @@
 //! * [`edge_layer`](mod@edge_layer): a [`Conv2d`](crate::layer::Conv2d) loaded with given
 //!   filters, so the layer computes the same edge maps;
 //! * [`gray`] and [`bitmap`]: a real-valued grey image and an 8-bit raster to view it;
-//! * [`png`]: a dependency-free PNG writer.
+//! * [`png`]: PNG output (the `png` crate).
 //!
 //! ```
 //! use constnn::vision::{Bitmap, Gray, VERTICAL, cross_correlate};

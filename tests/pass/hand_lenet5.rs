@@ -24,7 +24,7 @@ fn main() {
 
     // Training a layer by hand: the buffers' types are inferred from the layer too.
     let (mut y, mut cache) = Default::default();
-    c1.forward(&x, &mut y, &mut cache);
+    c1.forward(&x, &mut y, &mut cache).expect("a convolution trains on any batch");
     let dy = y.clone();
     let mut dx = Default::default();
     c1.backward(&x, &y, &mut cache, &dy, Some(&mut dx));

@@ -8,7 +8,7 @@ fn main() {
     let mut d1: Dense<784, 128, f64> = Dense::new(Init::Xavier, &mut rng);
     let mut g1 = Tanh;
     let mut d2: Dense<128, 10, f64> = Dense::new(Init::Xavier, &mut rng);
-    let mut opt = Sgd::new(0.1);
+    let mut opt = Sgd::new(0.1).unwrap();
     for m in [64, 37, 1] {
         let x = Batch::<784, f64>::from_fn(m, |i, j| ((i + j) % 7) as f64 / 7.0); // 784 × m
         let y = Batch::<10, f64>::from_fn(m, |i, j| f64::from(u8::from(i == j % 10))); // 10 × m
@@ -18,9 +18,9 @@ fn main() {
             Batch::<128, f64>::default(), // 128 × m
             Batch::<10, f64>::default(),  // 10 × m
         );
-        d1.forward(&x, &mut z1, &mut ());
-        g1.forward(&z1, &mut a1, &mut ());
-        d2.forward(&a1, &mut z2, &mut ());
+        d1.forward(&x, &mut z1, &mut ()).unwrap();
+        g1.forward(&z1, &mut a1, &mut ()).unwrap();
+        d2.forward(&a1, &mut z2, &mut ()).unwrap();
 
         let mut dz2 = Batch::<10, f64>::default(); // 10 × m
         let j = SoftmaxCrossEntropy.cost_and_grad(&z2, &y, &mut dz2);

@@ -176,12 +176,49 @@ fn an_absurd_header_count_is_an_error_not_an_allocation() {
     let file = images_file(u32::MAX, 28, 28, &[0; 84]);
     assert_eq!(
         reason(images(&file, None)),
-        "truncated data: expected 3367254359280 bytes for 4294967295 images of 28 × 28 \
-         after the header, found 84"
+        "the header announces 4294967295 images of 28 × 28 = 3367254359280 bytes, more than \
+         the 1073741824 (1 GiB) an IDX file may hold"
     );
     // count · rows · cols = (2³² − 1)³ overflows u64 but not the u128 it is computed in.
     let huge = images_file(u32::MAX, u32::MAX, u32::MAX, &[1, 2, 3]);
-    assert!(reason(images(&gzip(&huge), None)).ends_with("after the header, found 3"));
+    assert!(reason(images(&gzip(&huge), None)).contains("more than the 1073741824 (1 GiB)"));
+    // Within the cap, the data is read as far as it goes and compared with the header.
+    let file = images_file(1000, 28, 28, &[0; 84]);
+    assert_eq!(
+        reason(images(&file, None)),
+        "truncated data: expected 784000 bytes for 1000 images of 28 × 28 after the header, \
+         found 84"
+    );
+    // The first n images of such a file are within the cap.
+    let first = images(&images_file(u32::MAX, 2, 3, &TWO), Some(2)).unwrap();
+    assert_eq!(first.1, TWO);
+}
+
+#[test]
+fn a_gzip_bomb_costs_at_most_the_caps() {
+    // Before: a 14 MB gzip whose header claims 2³¹ images grew to 3.1 GB before failing.
+    // Here 64 MiB of zeros (a 64 kB gzip stream) follow a header of 2³¹ images: refused
+    // after the 16 header bytes.
+    let header = images_file(1 << 31, 28, 28, &[]);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&header).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    let bomb = enc.finish().unwrap();
+    assert!(bomb.len() < 1 << 17, "{} bytes", bomb.len());
+    assert!(reason(images(&bomb, None)).starts_with("the header announces 2147483648 images"));
+    // A header of 2 labels followed by the same 64 MiB: only 1 MiB of it is inflated.
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&labels_file(&[1, 2])).unwrap();
+    for _ in 0..64 {
+        enc.write_all(&zeros).unwrap();
+    }
+    assert_eq!(
+        reason(labels(&enc.finish().unwrap(), None)),
+        "at least 1048576 bytes after the 2 labels the header announces"
+    );
 }
 
 #[test]

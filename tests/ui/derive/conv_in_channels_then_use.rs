@@ -27,5 +27,5 @@ fn main() {
     let z: Batch<10> = net.predict(&x);
     println!("{} {}", z.batch_size(), net.summary());
     let (mut y, mut cache) = Default::default();
-    net.forward(&x, &mut y, &mut cache);
+    net.forward(&x, &mut y, &mut cache).unwrap();
 }
