@@ -5,7 +5,7 @@ use super::Activation;
 use crate::Scalar;
 
 /// Leaky ReLU with slope `alpha` on the negative side.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, crate::Params)]
 pub struct LeakyRelu {
     /// The slope for `z ≤ 0`.
     pub alpha: f64,

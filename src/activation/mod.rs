@@ -21,7 +21,7 @@ pub use tanh::Tanh;
 use rand::rngs::StdRng;
 
 use crate::Scalar;
-use crate::layer::{Build, Layer, ParamCount, Params};
+use crate::layer::{Build, Layer};
 use crate::shape::{Describe, Rule};
 use crate::tensor::{Init, Tensor};
 
@@ -54,7 +54,7 @@ pub trait Activation: Clone + core::fmt::Debug {
     }
 }
 
-/// `Layer`, `Describe`, `Params`, `ParamCount` and `Build` of a parameter-free activation.
+/// `Layer`, `Describe` and `Build` of a parameter-free activation (`Params` is derived).
 macro_rules! activation_layer {
     ($($act:ty),*) => {$(
         impl<X: Tensor> Layer<X> for $act {
@@ -80,12 +80,6 @@ macro_rules! activation_layer {
         impl Describe for $act {
             const RULE: Rule = Rule::SAME;
         }
-        impl<T> Params<T> for $act {}
-        impl ParamCount for $act {
-            fn num_params(&self) -> usize {
-                0
-            }
-        }
         impl Build for $act {
             fn build(_: Init, _: &mut StdRng) -> Self {
                 Self::default()
@@ -103,7 +97,11 @@ pub(crate) mod tests {
     use crate::tensor::Batch;
 
     /// Gradient check of an activation on inputs spread over [-3, 3], avoiding the kink at 0.
-    pub(crate) fn passes_gradcheck<A: Activation + Params<f64> + Layer<Batch<3, f64>>>(mut g: A) {
+    pub(crate) fn passes_gradcheck<
+        A: Activation + crate::layer::Params<f64> + Layer<Batch<3, f64>>,
+    >(
+        mut g: A,
+    ) {
         let x = Batch::<3, f64>::from_fn(4, |i, j| (i as f64 * 4.0 + j as f64) * 0.55 - 3.05);
         let report = gradcheck::check_layer(&mut g, &x, 1e-6, 3).unwrap();
         assert!(report.max_error() < 1e-7, "{}: {report}", A::NAME);

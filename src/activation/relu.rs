@@ -9,7 +9,7 @@ use crate::Scalar;
 use crate::kernel::eltwise::EltwiseKernel;
 
 /// Rectified linear unit (the default hidden activation).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, crate::Params)]
 pub struct Relu;
 
 impl Activation for Relu {

@@ -6,7 +6,7 @@ use super::Activation;
 use crate::Scalar;
 
 /// The logistic sigmoid (output layer of binary classification).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, crate::Params)]
 pub struct Sigmoid;
 
 /// Numerically stable `σ(z)`.

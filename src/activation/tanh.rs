@@ -4,7 +4,7 @@ use super::Activation;
 use crate::Scalar;
 
 /// `tanh`, zero-centred (the notes' default hidden activation before ReLU).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, crate::Params)]
 pub struct Tanh;
 
 impl Activation for Tanh {
