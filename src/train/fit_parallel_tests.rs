@@ -5,10 +5,12 @@
 
 use super::*;
 use crate::activation::Relu;
+use crate::layer::ParamCount;
 use crate::layer::{Conv2d, Dense, Flatten, MaxPool2d};
 use crate::loss::SoftmaxCrossEntropy;
 use crate::optim::{Adam, AdamConfig};
 use crate::tensor::{Batch, Images, Init};
+use crate::train::collective::Collective;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -221,4 +223,100 @@ fn automatic_workers_follow_the_pool_and_the_batch() {
     assert_eq!(pool(1, auto(256)), 1);
     assert_eq!(pool(16, auto(min - 1)), 1);
     assert_eq!(pool(1, cfg(64, 3)), 3, "a forced K is kept");
+}
+
+/// Two processes simulated by two threads of this one: `sum` adds both buffers in rank order
+/// (what an MPI all-reduce must give every rank), `broadcast` copies rank 0's.
+struct TwoRanks {
+    rank: usize,
+    slots: std::sync::Arc<(std::sync::Mutex<[Vec<f64>; 2]>, std::sync::Barrier)>,
+}
+
+impl TwoRanks {
+    fn exchange(&self, buf: &mut [f64], reduce: impl Fn(&[Vec<f64>; 2], usize) -> f64) {
+        let (slots, barrier) = &*self.slots;
+        slots.lock().unwrap()[self.rank] = buf.to_vec();
+        barrier.wait();
+        let both = slots.lock().unwrap().clone();
+        barrier.wait(); // both have read before either writes again
+        buf.iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = reduce(&both, i));
+    }
+
+    /// `f32` through the same `f64` slots: exact, and the sum is rounded as an `f32` add.
+    fn exchange_f32(&self, buf: &mut [f32], reduce: impl Fn(f32, f32) -> f32) {
+        let mut wide: Vec<f64> = buf.iter().map(|&v| f64::from(v)).collect();
+        self.exchange(&mut wide, |s, i| {
+            f64::from(reduce(s[0][i] as f32, s[1][i] as f32))
+        });
+        buf.iter_mut().zip(wide).for_each(|(b, w)| *b = w as f32);
+    }
+}
+
+impl Collective for TwoRanks {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+    fn size(&self) -> usize {
+        2
+    }
+    fn sum_f32(&self, buf: &mut [f32]) -> Result<()> {
+        self.exchange_f32(buf, |a, b| a + b);
+        Ok(())
+    }
+    fn sum_f64(&self, buf: &mut [f64]) -> Result<()> {
+        self.exchange(buf, |s, i| s[0][i] + s[1][i]);
+        Ok(())
+    }
+    fn broadcast_f32(&self, buf: &mut [f32]) -> Result<()> {
+        self.exchange_f32(buf, |a, _| a);
+        Ok(())
+    }
+    fn broadcast_f64(&self, buf: &mut [f64]) -> Result<()> {
+        self.exchange(buf, |s, i| s[0][i]);
+        Ok(())
+    }
+}
+
+#[test]
+fn two_processes_of_one_worker_equal_one_process_of_two_bit_for_bit() {
+    // Rank r's shard of each mini-batch is worker r's shard of the 2-worker run, and both sum
+    // dW₀ + dW₁ in that order. Rank 1 starts from other weights: rank 0's are broadcast.
+    for batch in [64, 37] {
+        let local = train::<Images<1, 8, 8>, _>(&conv_net(), batch, 2);
+        let (x, y) = data::<Images<1, 8, 8>>(4 * batch + batch / 3);
+        let slots = std::sync::Arc::new((Default::default(), std::sync::Barrier::new(2)));
+        let ranks: Vec<_> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2)
+                .map(|rank| {
+                    let (x, y, comm) = (
+                        &x,
+                        &y,
+                        TwoRanks {
+                            rank,
+                            slots: slots.clone(),
+                        },
+                    );
+                    s.spawn(move || {
+                        let mut net = conv_net();
+                        if rank == 1 {
+                            net.set_values_from(&vec![0.5; net.num_params()]);
+                        }
+                        let mut opt = Adam::new(AdamConfig::default()).unwrap();
+                        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build();
+                        let h = pool.unwrap().install(|| {
+                            let cfg = cfg(batch, 1);
+                            let loss = &SoftmaxCrossEntropy;
+                            fit_with(&mut net, loss, &mut opt, (x, y), None, &cfg, &comm)
+                        });
+                        (net.values_to_vec(), h.unwrap().costs)
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(ranks[0], local, "rank 0, batch {batch}");
+        assert_eq!(ranks[1], local, "rank 1, batch {batch}");
+    }
 }
