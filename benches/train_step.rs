@@ -360,7 +360,6 @@ mod previous {
     use constnn::prelude::*;
     use constnn::shape::{Describe, Rule};
     use constnn::tensor::typed::Windowed;
-    use constnn::train::DataParallel;
 
     /// `Conv2d` computed by im2col + GEMM.
     #[derive(Params)]
@@ -614,7 +613,7 @@ fn data_parallel_group<X, N, O>(
 ) where
     X: Tensor<Elem = f32>,
     N: Layer<X, Output = Batch<10>> + Params<f32> + Clone + Send,
-    O: Optimizer<f32>,
+    O: Optimizer<f32> + Send,
 {
     let (net, opt) = make();
     let mut one = ParallelStep::<X, _, _>::new(net, opt, batch, 1);

@@ -62,7 +62,7 @@ pub struct FitConfig {
 
 impl FitConfig {
     /// The smallest shard of a full batch that [`FitConfig::auto_workers`] gives a worker.
-    pub const MIN_SHARD: usize = 32;
+    pub const MIN_SHARD: usize = 64;
 
     /// Checks the settings: a batch size of at least 1, a patience of at least 1 epoch, and
     /// valid regularization, schedule and clipping
@@ -103,9 +103,10 @@ impl FitConfig {
     /// The workers [`fit`](super::fit) uses: [`FitConfig::workers`] when set, else one per
     /// thread of rayon's pool (`rayon::current_num_threads()`, which follows
     /// `RAYON_NUM_THREADS`) as long as every worker gets at least [`FitConfig::MIN_SHARD`] samples of a
-    /// full batch: `K = min(threads, max(1, ⌊batch_size / MIN_SHARD⌋))`. Below that the
-    /// kernels' own two-thread splits of one worker are faster (measured in the README's
-    /// "Threads" section).
+    /// full batch: `K = min(threads, max(1, ⌊batch_size / MIN_SHARD⌋))`, so batch 64 keeps one
+    /// worker (whose products split over two threads) and batch 256 gets up to 4. On the
+    /// project's 2-core machine one worker was faster at batch 64 and two workers at batch
+    /// 256, for LeNet-5 and the W1 MLP (README, "Threads").
     pub fn auto_workers(&self) -> usize {
         self.workers.unwrap_or_else(|| {
             (self.batch_size / Self::MIN_SHARD).clamp(1, rayon::current_num_threads().max(1))

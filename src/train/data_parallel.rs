@@ -21,8 +21,9 @@
 //! * A shard of one sample is refused by batch normalization as a batch of one is.
 //!
 //! The workers run on rayon's pool through a recursive `rayon::join` (no allocation on the
-//! pool); inside a worker, the kernels' own two-thread splits are offered to the pool too and
-//! taken back by the same thread when every thread is busy with a worker.
+//! pool). When there are at least as many workers as threads, the kernels' own two-thread
+//! splits are off inside the workers (every thread is busy with a worker already); with fewer
+//! workers than threads, a worker's products still split.
 
 use super::Classify;
 use super::batches::SampleMajor;
@@ -77,6 +78,8 @@ struct Job<'a, T, L> {
     /// The caller's values and buffers, when the replicas must take them first.
     state: Option<&'a [T]>,
     params: usize,
+    /// At least one worker per thread of the pool: the kernels do not split.
+    serial: bool,
 }
 
 /// `K` workers training one network on shards of each mini-batch (see the module doc).
@@ -230,6 +233,7 @@ where
             workers,
             state: self.fresh.then_some(&self.state[..]),
             params: self.params,
+            serial: workers > 1 && workers >= rayon::current_num_threads(),
         };
         run(Some(net), &mut self.workers, &job, 0);
         self.fresh = false;
@@ -337,8 +341,22 @@ where
     N: Layer<X> + Params<T>,
     N::Output: Classify,
 {
-    /// Worker `k`'s part of the step: forward, cost, backward on its shard.
+    /// Worker `k`'s part of the step, without kernel splits when every thread has a worker.
     fn step<L: Loss<N::Output>>(&mut self, first: Option<&mut N>, job: &Job<'_, T, L>, k: usize) {
+        if job.serial {
+            fork::serial(|| self.shard_step(first, job, k))
+        } else {
+            self.shard_step(first, job, k)
+        }
+    }
+
+    /// Worker `k`'s part of the step: forward, cost, backward on its shard.
+    fn shard_step<L: Loss<N::Output>>(
+        &mut self,
+        first: Option<&mut N>,
+        job: &Job<'_, T, L>,
+        k: usize,
+    ) {
         let is_replica = self.replica.is_some();
         let Some(net) = first.or(self.replica.as_mut()) else {
             return; // every worker but 0 has a replica, and worker 0 gets the caller's
