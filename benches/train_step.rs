@@ -23,6 +23,11 @@
 //!   `cargo bench --bench train_step` and `CONSTNN_ISA=scalar cargo bench --bench train_step`
 //!   (criterion then also reports the change from the previous run).
 //!
+//! The data-parallel groups (`W1 … data-parallel b64/b256`, `W2 … data-parallel b64/b256`)
+//! time the step `fit` takes with `FitConfig::workers` (`train::DataParallel`): `K = 1` on a
+//! one-thread pool, `K = 1` on the whole pool (the kernels split in two), and `K = 2`
+//! workers on the whole pool. `cargo bench --bench train_step -- data-parallel` runs them alone.
+//!
 //! The PyTorch figures of the same workloads come from `benches/compare_pytorch.py`.
 
 mod common;
@@ -35,6 +40,7 @@ use constnn::kernel::gemm::{Dims, nn_reference, nt_reference, tn_reference};
 use constnn::kernel::isa::Isa;
 use constnn::models::LeNet5;
 use constnn::prelude::*;
+use constnn::train::DataParallel;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -43,7 +49,7 @@ use rand::rngs::StdRng;
 const LR: f64 = 0.01;
 
 /// W1's network.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp {
     d1: Dense<784, 128>,
     r1: Relu,
@@ -556,5 +562,112 @@ fn w2i_lenet_infer(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, w1_mlp, w2_lenet_train, w2i_lenet_infer);
+/// A data-parallel training step as `fit` takes it (`train::DataParallel`: the workers'
+/// gradients, their sum, the optimizer's step, the copy to the replicas) on one batch of
+/// seeded samples.
+struct ParallelStep<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>>, O> {
+    net: N,
+    opt: O,
+    par: DataParallel<X, N>,
+    idx: Vec<usize>,
+}
+
+impl<X, N, O> ParallelStep<X, N, O>
+where
+    X: Tensor<Elem = f32>,
+    N: Layer<X, Output = Batch<10>> + Params<f32> + Clone + Send,
+    O: Optimizer<f32>,
+{
+    fn new(net: N, opt: O, batch: usize, workers: usize) -> Self {
+        let mut x = X::zeros(batch);
+        x.as_mut_slice()
+            .copy_from_slice(&seeded_vec(X::FEATURES * batch, 41));
+        let y = one_hot(&seeded_labels(batch, 10, 42)).expect("labels below 10");
+        let par = DataParallel::new(&net, &x, &y, workers).expect("at least one worker");
+        Self {
+            net,
+            opt,
+            par,
+            idx: (0..batch).collect(),
+        }
+    }
+
+    /// One step; the cost before the update.
+    fn train(&mut self) -> f64 {
+        let step = (self.par)
+            .gradients(&mut self.net, &SoftmaxCrossEntropy, black_box(&self.idx))
+            .expect("no batch norm in these networks");
+        self.opt.step(&mut self.net);
+        self.par.sync(&self.net);
+        step.cost
+    }
+}
+
+/// `K = 1` (one worker: the kernels' two-thread splits) on a one-thread pool and on the whole
+/// pool, beside `K = 2` data-parallel workers on the whole pool, at batch `batch`.
+fn data_parallel_group<X, N, O>(
+    c: &mut Criterion,
+    id: &str,
+    batch: usize,
+    make: impl Fn() -> (N, O),
+) where
+    X: Tensor<Elem = f32>,
+    N: Layer<X, Output = Batch<10>> + Params<f32> + Clone + Send,
+    O: Optimizer<f32> + Send,
+{
+    let (net, opt) = make();
+    let mut one = ParallelStep::<X, _, _>::new(net, opt, batch, 1);
+    let (net, opt) = make();
+    let mut two = ParallelStep::<X, _, _>::new(net, opt, batch, 2);
+    let (c1, c2) = (one.train(), two.train());
+    assert!(
+        (c1 - c2).abs() <= 1e-5 * c1.abs(),
+        "K = 1 cost {c1} vs K = 2 {c2}"
+    );
+    let threads = rayon::current_num_threads();
+    let pool1 = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a one-thread pool");
+    let mut g = c.benchmark_group(format!("{id} data-parallel b{batch}"));
+    g.throughput(Throughput::Elements(batch as u64));
+    g.bench_function("K = 1, 1 thread", |bench| {
+        pool1.install(|| bench.iter(|| one.train()))
+    });
+    g.bench_function(
+        format!("K = 1 (kernel splits), {threads} threads"),
+        |bench| rayon::scope(|_| bench.iter(|| one.train())),
+    );
+    g.bench_function(format!("K = 2 workers, {threads} threads"), |bench| {
+        rayon::scope(|_| bench.iter(|| two.train()))
+    });
+    g.finish();
+}
+
+/// W1 and W2 with data-parallel workers (`FitConfig::workers`), batches 64 and 256.
+fn data_parallel(c: &mut Criterion) {
+    for batch in [64, 256] {
+        data_parallel_group::<Batch<784>, _, _>(c, "W1 mlp 784-128-10 Sgd", batch, || {
+            let mut rng = StdRng::seed_from_u64(1);
+            let net = Mlp {
+                d1: Dense::new(Init::He, &mut rng),
+                r1: Relu,
+                out: Dense::new(Init::Glorot, &mut rng),
+            };
+            (net, Sgd::new(LR).expect("valid settings"))
+        });
+        data_parallel_group::<Images<1, 28, 28>, _, _>(c, "W2 lenet Adam", batch, || {
+            let opt = Adam::new(AdamConfig::default()).expect("valid settings");
+            (LeNet5::new(2), opt)
+        });
+    }
+}
+
+criterion_group!(
+    benches,
+    w1_mlp,
+    w2_lenet_train,
+    w2i_lenet_infer,
+    data_parallel
+);
 criterion_main!(benches);

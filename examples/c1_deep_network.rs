@@ -21,7 +21,7 @@ use rand::{SeedableRng, rngs::StdRng};
 mod cli;
 
 /// `L = 3` layers with ReLU hidden units; the softmax is in the loss.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct DeepMlp {
     d1: Dense<784, 256>,
     a1: Relu,

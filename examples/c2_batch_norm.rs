@@ -41,7 +41,7 @@ const FLAGS: &[(&str, &str)] = &[
 ];
 
 /// Without batch norm.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Plain {
     d1: Dense<64, 128>,
     r1: Relu,
@@ -54,7 +54,7 @@ struct Plain {
 
 /// The same layers with batch norm after each hidden dense layer, before its ReLU. The dense
 /// biases are redundant there (`μ` absorbs them; their gradient is 0) and `β` takes their role.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct WithBatchNorm {
     d1: Dense<64, 128>,
     bn1: BatchNorm<128>,

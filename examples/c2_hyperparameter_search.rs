@@ -53,13 +53,13 @@ const FLAGS: &[(&str, &str)] = &[
 
 // One network per width: a derived network's dims are concrete types, so the search picks
 // among these three with a `match` on the sampled width.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp32(Dense<64, 32>, Relu, Dense<32, 10>);
 
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp64(Dense<64, 64>, Relu, Dense<64, 10>);
 
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp128(Dense<64, 128>, Relu, Dense<128, 10>);
 
 /// The train, dev and test sets.
@@ -126,7 +126,7 @@ fn objective(trial: &Trial, job: &Job<'_>) -> Result<Outcome> {
 /// Mini-batch momentum with the trial's `α`, `β` and batch size, then the dev-set figures.
 fn train<N>(mut net: N, trial: &Trial, job: &Job<'_>) -> Result<Outcome>
 where
-    N: Layer<Batch<64>, Output = Batch<10>> + Params<f32> + Send,
+    N: Layer<Batch<64>, Output = Batch<10>> + Params<f32> + Clone + Send,
 {
     let mut opt = Momentum::new(MomentumConfig {
         lr: trial.f64("lr")?,
@@ -137,6 +137,8 @@ where
         batch_size: trial.usize("batch")?,
         seed: trial.seed,
         verbose: false,
+        // The trials already run in parallel, one per thread: one worker each.
+        workers: Some(1),
         ..FitConfig::default()
     };
     let ((x, y), (x_dev, y_dev)) = (&job.sets.train, &job.sets.dev);

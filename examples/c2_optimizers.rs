@@ -98,7 +98,7 @@ const GRID: [f64; 13] = [
     0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0,
 ];
 
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Net {
     d1: Dense<2, 5, f64>,
     r1: Relu,

@@ -49,7 +49,7 @@ const FLAGS: &[(&str, &str)] = &[
 ];
 
 /// The over-fitting network.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp {
     d1: Dense<64, 256>,
     r1: Relu,
@@ -59,7 +59,7 @@ struct Mlp {
 }
 
 /// The same network with dropout after each hidden layer.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct DropoutMlp {
     d1: Dense<64, 256>,
     r1: Relu,
@@ -115,7 +115,7 @@ impl Experiment {
     /// Trains `net` with `reg`, then evaluates it on both sets by inference (no dropout).
     fn run<N>(&self, name: String, net: &mut N, reg: Regularization) -> Result<Row>
     where
-        N: Layer<Batch<64>, Output = Batch<10>> + Params<f32> + Send,
+        N: Layer<Batch<64>, Output = Batch<10>> + Params<f32> + Clone + Send,
     {
         let start = Instant::now();
         let cfg = FitConfig {

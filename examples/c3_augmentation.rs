@@ -39,7 +39,7 @@ mod cli;
 type Digits = Images<1, 28, 28>;
 
 /// A multi-layer perceptron with far more parameters (269 322) than 1 000 images pin down.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp {
     d1: Dense<784, 256>,
     r1: Relu,
@@ -62,7 +62,7 @@ impl Mlp {
 }
 
 /// A small convolutional network: 28 → 24 → 12 → 8 → 4, 16·4·4 = 256 features.
-#[derive(Network)]
+#[derive(Network, Clone)]
 #[network(input = (1, 28, 28))]
 struct SmallCnn {
     c1: Conv2d<1, 8, 5>,
@@ -135,7 +135,7 @@ fn train_run<X, N>(
 ) -> Result<Outcome>
 where
     X: Tensor<Elem = f32>,
-    N: Layer<X, Output = Batch<10>> + Params<f32> + Send,
+    N: Layer<X, Output = Batch<10>> + Params<f32> + Clone + Send,
 {
     let mut opt = Adam::new(AdamConfig {
         lr,

@@ -41,7 +41,7 @@ use rand::{SeedableRng, rngs::StdRng};
 mod cli;
 
 /// One hidden ReLU layer of 128 units; the softmax is in the loss.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp {
     d1: Dense<784, 128>,
     a1: Relu,

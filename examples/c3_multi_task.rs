@@ -40,7 +40,7 @@ use rand::{RngExt, SeedableRng, rngs::StdRng};
 mod cli;
 
 /// Four logistic units on one hidden layer; the sigmoids are in the loss.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct TaskNet {
     d1: Dense<784, 128>,
     a1: Relu,

@@ -1,6 +1,8 @@
 //! Course 4, week 2: LeNet-5 on MNIST — the main job of the README.
 //!
 //! `cargo run --release --example c4_lenet_mnist [-- --epochs 6 --batch 64 --lr 0.001 --seed 1]`
+//! (`--workers K` forces the data-parallel workers; `RAYON_NUM_THREADS` sets the threads;
+//! `benches/scaling.sh` tabulates images/s over thread counts)
 //!
 //! CONV(6@5×5, pad 2) → ReLU → MAXPOOL(2) → CONV(16@5×5) → ReLU → MAXPOOL(2) → FLATTEN(400)
 //! → FC120 → ReLU → FC84 → ReLU → FC10 → softmax, trained with Adam on mini-batches of the
@@ -36,7 +38,7 @@ mod cli;
 
 type Digits = Images<1, 28, 28>;
 
-const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>] [--resume-with-changes true] [--full 1]";
+const USAGE: &str = "usage: c4_lenet_mnist [--epochs <n>] [--batch <n>] [--lr <f64>] [--seed <n>] [--train <n>] [--decay <f64>] [--l2 <f64>] [--checkpoint <path>] [--resume-with-changes true] [--full 1] [--workers <n>]";
 const FLAGS: &[(&str, &str)] = &[
     ("--epochs", "passes over the training set (default 6)"),
     ("--batch", "mini-batch size (default 64)"),
@@ -54,6 +56,10 @@ const FLAGS: &[(&str, &str)] = &[
         "learning-rate decay per epoch, α = decay^epoch·α0 (default 1: none)",
     ),
     ("--l2", "L2 regularization λ (default 0)"),
+    (
+        "--workers",
+        "data-parallel workers K sharing each mini-batch (default 0: automatic, FitConfig::auto_workers; threads follow RAYON_NUM_THREADS)",
+    ),
     (
         "--full",
         "1: train on all training images, print the test accuracy after each epoch and the training time to 0.985 (default 0)",
@@ -133,8 +139,17 @@ fn run(args: &Args) -> cli::Result {
         checkpoint: checkpoint.clone(),
         resume: true,
         resume_with_changes: args.get("--resume-with-changes", false)?,
+        workers: match args.get("--workers", 0usize)? {
+            0 => None,
+            k => Some(k),
+        },
         ..FitConfig::default()
     };
+    println!(
+        "{} data-parallel worker(s) on {} thread(s)",
+        cfg.auto_workers(),
+        rayon::current_num_threads()
+    );
     let mut opt = Adam::new(AdamConfig {
         lr,
         ..AdamConfig::default()

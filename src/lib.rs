@@ -77,7 +77,7 @@ pub use generic_array;
 /// The seeded random generator every initialization and shuffle takes (re-exported from
 /// `rand`, so a program needs no `rand` dependency of its own).
 pub use rand::{SeedableRng, rngs::StdRng};
-pub use scalar::Scalar;
+pub use scalar::{Scalar, ScalarSliceMut};
 /// Type-level naturals ([`shape::nat`]), re-exported so a program uses the same version.
 pub use typenum;
 

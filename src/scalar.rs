@@ -39,6 +39,19 @@ pub trait Scalar:
 
     /// Widens to `f64` (exact for both element types).
     fn as_f64(self) -> f64;
+
+    /// The slice as what it is, `f32` or `f64` (for code that must call a per-type function,
+    /// such as the sums of data-parallel training over several processes).
+    fn slice_mut(buf: &mut [Self]) -> ScalarSliceMut<'_>;
+}
+
+/// A slice of one of the two element types ([`Scalar::slice_mut`]).
+#[derive(Debug)]
+pub enum ScalarSliceMut<'a> {
+    /// `f32` values.
+    F32(&'a mut [f32]),
+    /// `f64` values.
+    F64(&'a mut [f64]),
 }
 
 impl Scalar for f32 {
@@ -51,6 +64,9 @@ impl Scalar for f32 {
     fn as_f64(self) -> f64 {
         f64::from(self)
     }
+    fn slice_mut(buf: &mut [Self]) -> ScalarSliceMut<'_> {
+        ScalarSliceMut::F32(buf)
+    }
 }
 
 impl Scalar for f64 {
@@ -62,5 +78,8 @@ impl Scalar for f64 {
     #[inline(always)]
     fn as_f64(self) -> f64 {
         self
+    }
+    fn slice_mut(buf: &mut [Self]) -> ScalarSliceMut<'_> {
+        ScalarSliceMut::F64(buf)
     }
 }

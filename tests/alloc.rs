@@ -12,6 +12,10 @@
 //! phase counted on its own: gathering the mini-batch into reused buffers, `forward`,
 //! `cost_and_grad`, `backward`, `Adam::step`.
 //!
+//! The same steps with two data-parallel workers (`train::DataParallel`, what `fit` runs with
+//! `workers: Some(2)`) are counted too: the workers' jobs on the pool, the gradient sum, Adam and
+//! the copy of the new parameters for the replica.
+//!
 //! `CONSTNN_ALLOC_TRACE=8 cargo test --test alloc -- --nocapture` prints a backtrace for each of
 //! the first 8 allocations counted after the warm-up steps, to find where one comes from.
 
@@ -21,6 +25,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use constnn::models::LeNet5;
 use constnn::prelude::*;
+use constnn::train::DataParallel;
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
@@ -104,8 +109,15 @@ const PHASES: [&str; 5] = [
     "Adam::step",
 ];
 
+/// The phases of a data-parallel step (`train::DataParallel`, as `fit` runs it).
+const PARALLEL_PHASES: [&str; 3] = [
+    "DataParallel::gradients (gather, forward, cost, backward per worker; sum)",
+    "Adam::step",
+    "DataParallel::sync",
+];
+
 /// The MLP of workload W1.
-#[derive(Network)]
+#[derive(Network, Clone)]
 struct Mlp {
     d1: Dense<784, 128>,
     r1: Relu,
@@ -187,8 +199,47 @@ impl<X: Tensor<Elem = f32>, N: Layer<X, Output = Batch<10>> + Params<f32>> Train
     }
 }
 
-fn report(name: &str, (counts, steps): ([usize; 5], usize)) -> Option<String> {
-    let bad: Vec<String> = PHASES
+impl<X, N> Trainer<X, N>
+where
+    X: Tensor<Elem = f32>,
+    N: Layer<X, Output = Batch<10>> + Params<f32> + Clone + Send,
+{
+    /// Like [`Trainer::steady_state`] with `workers` data-parallel workers: with 2, the
+    /// shards are 32 + 32, 19 + 18 and 1 + 0 samples.
+    fn data_parallel(&mut self, workers: usize, rounds: usize) -> ([usize; 3], usize) {
+        let mut par = DataParallel::new(&self.net, &self.x, &self.y, workers).unwrap();
+        let mut step = |s: &mut Self, idx: &[usize]| {
+            let (gradients, figures) =
+                count(|| par.gradients(&mut s.net, &SoftmaxCrossEntropy, idx));
+            assert!(figures.expect("no batch norm here").cost.is_finite());
+            let (update, ()) = count(|| s.opt.step(&mut s.net));
+            let (sync, ()) = count(|| par.sync(&s.net));
+            [gradients, update, sync]
+        };
+        let full: Vec<usize> = (0..64).collect();
+        let partial: Vec<usize> = (64..101).collect();
+        let one = vec![100];
+        rayon::broadcast(|_| ());
+        step(self, &full);
+        TRACE.store(true, Ordering::SeqCst);
+        let mut total = [0; 3];
+        for _ in 0..rounds {
+            for idx in [&full, &partial, &one] {
+                let counts = step(self, idx);
+                total.iter_mut().zip(counts).for_each(|(t, c)| *t += c);
+            }
+        }
+        TRACE.store(false, Ordering::SeqCst);
+        (total, 3 * rounds)
+    }
+}
+
+fn report<const P: usize>(
+    name: &str,
+    phases: [&str; P],
+    (counts, steps): ([usize; P], usize),
+) -> Option<String> {
+    let bad: Vec<String> = phases
         .iter()
         .zip(counts)
         .filter(|&(_, c)| c > 0)
@@ -220,13 +271,23 @@ fn steady_state_training_steps_do_not_allocate() {
     let lenet = LeNet5::new(7);
     // On a rayon worker, as `train::fit` runs its loop: off the pool, each of the kernels'
     // two-thread splits spawns a boxed job onto it (src/kernel/fork.rs).
+    let (mlp2, lenet2) = (mlp.clone(), lenet.clone());
     let mlp = rayon::scope(|_| Trainer::<Batch<784>, _>::new(mlp, 101, 2).steady_state(50));
     let lenet =
         rayon::scope(|_| Trainer::<Images<1, 28, 28>, _>::new(lenet, 101, 3).steady_state(20));
-    let failures: Vec<String> = [report("MLP 784-128-10", mlp), report("LeNet-5", lenet)]
-        .into_iter()
-        .flatten()
-        .collect();
+    // Two data-parallel workers, on the pool as `fit` runs them.
+    let mlp2 = rayon::scope(|_| Trainer::<Batch<784>, _>::new(mlp2, 101, 2).data_parallel(2, 50));
+    let lenet2 =
+        rayon::scope(|_| Trainer::<Images<1, 28, 28>, _>::new(lenet2, 101, 3).data_parallel(2, 20));
+    let failures: Vec<String> = [
+        report("MLP 784-128-10", PHASES, mlp),
+        report("LeNet-5", PHASES, lenet),
+        report("MLP 784-128-10, 2 workers", PARALLEL_PHASES, mlp2),
+        report("LeNet-5, 2 workers", PARALLEL_PHASES, lenet2),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
     // One-sample inference through a `Predictor` (a shared `&LeNet5`), from this thread:

@@ -46,7 +46,7 @@ struct GapNet<T: Scalar = f32> {
 }
 
 /// The same layers small, in f64, for the gradient check.
-#[derive(Network)]
+#[derive(Network, Clone)]
 #[network(input = (2, 5, 5), init = he)]
 struct Small {
     c: Conv2d<2, 3, 3, 1, 1, f64>,

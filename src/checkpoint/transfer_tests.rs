@@ -9,7 +9,7 @@ use crate::prelude::*;
 use crate::train::{FitConfig, fit};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 
-#[derive(Network)]
+#[derive(Network, Clone)]
 #[network(input = 4)]
 struct Small {
     d1: Dense<4, 6, f64>,
@@ -20,7 +20,7 @@ struct Small {
 }
 
 /// `Small`'s two hidden layers inside a `base` field, with a 2-class head.
-#[derive(Network)]
+#[derive(Network, Clone)]
 #[network(input = 4)]
 struct Base {
     d1: Dense<4, 6, f64>,
@@ -29,7 +29,7 @@ struct Base {
     a2: Tanh,
 }
 
-#[derive(Network)]
+#[derive(Network, Clone)]
 #[network(input = 4)]
 struct Nested {
     base: Base,

@@ -13,6 +13,29 @@
 //! The spawned half is boxed: one small allocation per split off the pool. A training step on
 //! the pool (as `fit` runs it) allocates nothing (`tests/alloc.rs`).
 
+use std::cell::Cell;
+
+thread_local! {
+    /// Set while this thread runs [`serial`] work: the kernels do not split.
+    static SERIAL: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether a kernel may split its work in two: the pool has a second thread and this thread
+/// is not inside [`serial`].
+pub(crate) fn can_split() -> bool {
+    rayon::current_num_threads() >= 2 && !SERIAL.with(Cell::get)
+}
+
+/// Runs `f` with the kernels' splits off on this thread: a data-parallel worker when every
+/// thread of the pool already has a worker (`train::DataParallel`), so that the halves of its
+/// products are not queued for threads that are busy anyway. No allocation.
+pub(crate) fn serial<R>(f: impl FnOnce() -> R) -> R {
+    let before = SERIAL.with(|s| s.replace(true));
+    let r = f();
+    SERIAL.with(|s| s.set(before));
+    r
+}
+
 /// Runs `a` and `b`, on two threads when one of rayon's is free.
 pub(crate) fn join<A, B>(a: A, b: B)
 where
@@ -53,6 +76,17 @@ mod tests {
     fn off_the_pool_the_caller_runs_the_first_half_and_the_pool_the_second() {
         assert!(rayon::current_thread_index().is_none(), "a test thread");
         assert_eq!(halves(), (0b11, [false, true]));
+    }
+
+    #[test]
+    fn serial_work_does_not_split_and_restores_the_setting() {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build();
+        let flags = pool.expect("a pool of two threads").install(|| {
+            let outer = super::can_split();
+            let inner = super::serial(|| (super::can_split(), super::serial(super::can_split)));
+            (outer, inner, super::can_split())
+        });
+        assert_eq!(flags, (true, (false, false), true));
     }
 
     #[test]

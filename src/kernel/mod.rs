@@ -13,7 +13,7 @@
 pub mod conv2d;
 mod dispatch;
 pub mod eltwise;
-mod fork;
+pub(crate) mod fork;
 pub mod gather;
 pub mod gemm;
 pub mod im2col;

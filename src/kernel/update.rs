@@ -106,7 +106,7 @@ impl WithSimd for Update<'_> {
 /// splitting it took W1's whole step from 205 to 178 µs (criterion medians, alternated).
 fn cut(len: usize, off_pool: bool) -> Option<usize> {
     let on_pool = rayon::current_thread_index().is_some();
-    let split = len >= parallel_threshold() && rayon::current_num_threads() >= 2;
+    let split = len >= parallel_threshold() && crate::kernel::fork::can_split();
     (split && (on_pool || off_pool)).then_some(len / 32 * 16)
 }
 

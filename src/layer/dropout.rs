@@ -38,7 +38,7 @@ use rand::SeedableRng;
 use rand::distr::{Bernoulli, Distribution};
 use rand::rngs::ChaCha12Rng;
 
-use super::{Layer, Params};
+use super::{Generator, Layer, ParamCount, Params, Visitor};
 use crate::shape::{Describe, Rule};
 use crate::tensor::Tensor;
 use crate::{Error, Result, Scalar};
@@ -47,7 +47,7 @@ use crate::{Error, Result, Scalar};
 ///
 /// The fields are private so that `0 < keep_prob ≤ 1` holds (checked by the constructors).
 /// A clone draws the same masks as the original from then on.
-#[derive(Debug, Params)]
+#[derive(Debug)]
 pub struct Dropout {
     keep_prob: f64,
     keep: Bernoulli,
@@ -101,10 +101,24 @@ impl Dropout {
     }
 }
 
+/// No parameters; the generator is reported through [`Visitor::generator`].
+impl ParamCount for Dropout {
+    fn num_params(&self) -> usize {
+        0
+    }
+}
+
+impl<T> Params<T> for Dropout {
+    fn visit(&mut self, v: &mut dyn Visitor<T>) {
+        v.generator(Generator(&mut self.rng));
+    }
+}
+
 impl Clone for Dropout {
     /// The same settings, and a generator at the same position of the same stream.
     fn clone(&self) -> Self {
         let mut rng = ChaCha12Rng::seed_from_u64(self.seed);
+        rng.set_stream(self.rng.get_stream());
         rng.set_word_pos(self.rng.get_word_pos());
         Self {
             keep_prob: self.keep_prob,
@@ -129,7 +143,9 @@ impl<X: Tensor> Layer<X> for Dropout {
     fn forward(&mut self, a_prev: &X, a: &mut X, mask: &mut X) -> crate::Result<()> {
         a.set_batch_size(a_prev.batch_size());
         if self.fixed {
+            let stream = self.rng.get_stream();
             self.rng = ChaCha12Rng::seed_from_u64(self.seed);
+            self.rng.set_stream(stream);
         }
         mask.set_batch_size(a_prev.batch_size());
         let scale = X::Elem::of(1.0 / self.keep_prob);
@@ -247,6 +263,28 @@ mod tests {
         let (second, _) = train(&mut a, &x);
         assert_ne!(first, second, "a second forward draws a new mask");
         assert_ne!(mask_a, train(&mut Dropout::new(0.5, 43).unwrap(), &x).1);
+    }
+
+    #[test]
+    fn another_stream_draws_other_masks_and_clones_keep_the_stream() {
+        // What data-parallel replicas do (train::DataParallel): the same seed, stream k.
+        let x = ramp(30);
+        let mut a = Dropout::new(0.5, 42).unwrap();
+        let mut b = a.clone();
+        Params::<f64>::visit(&mut b, &mut StreamOne);
+        let mut c = b.clone();
+        let mask_b = train(&mut b, &x).1;
+        assert_ne!(train(&mut a, &x).1, mask_b);
+        assert_eq!(train(&mut c, &x).1, mask_b, "the clone is on stream 1 too");
+    }
+
+    /// Puts every generator on stream 1.
+    struct StreamOne;
+    impl crate::layer::Visitor<f64> for StreamOne {
+        fn param(&mut self, _: crate::layer::Param<'_, f64>) {}
+        fn generator(&mut self, mut g: crate::layer::Generator<'_>) {
+            g.set_stream(1);
+        }
     }
 
     #[test]

@@ -53,6 +53,7 @@ mod connect;
 mod conv2d;
 mod dense;
 mod dropout;
+pub(crate) mod flat;
 mod flatten;
 mod names;
 mod network;
@@ -72,8 +73,8 @@ pub(crate) use names::path_has_prefix;
 pub use names::{Scope, layer_names, param_paths};
 pub use network::{Build, Network, Step, Summary, SummaryRow, type_text};
 pub use params::{
-    Buffer, BufferRef, Param, ParamCount, ParamKind, ParamRef, ParamShape, ParamTensor, Params,
-    Visitor, VisitorRef,
+    Buffer, BufferRef, Generator, Param, ParamCount, ParamKind, ParamRef, ParamShape, ParamTensor,
+    Params, Visitor, VisitorRef,
 };
 pub use pool2d::{AvgPool2d, MaxPool2d};
 pub use predictor::Predictor;

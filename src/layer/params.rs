@@ -147,6 +147,25 @@ pub struct BufferRef<'a, T> {
     pub value: &'a [T],
 }
 
+/// A layer's random generator (dropout's masks), reported through [`Visitor::generator`]
+/// so that data-parallel training can put each replica of a network on its own stream of
+/// the same seed ([`crate::train::DataParallel`]).
+#[derive(Debug)]
+pub struct Generator<'a>(pub(crate) &'a mut rand::rngs::ChaCha12Rng);
+
+impl Generator<'_> {
+    /// The generator's stream (ChaCha's 64-bit stream number; 0 unless changed).
+    pub fn stream(&self) -> u64 {
+        self.0.get_stream()
+    }
+
+    /// Moves the generator to stream `stream` at the same position: the same seed then
+    /// draws an independent sequence.
+    pub fn set_stream(&mut self, stream: u64) {
+        self.0.set_stream(stream)
+    }
+}
+
 /// Receives parameters from [`Params::visit`].
 pub trait Visitor<T> {
     /// One parameter tensor.
@@ -154,6 +173,8 @@ pub trait Visitor<T> {
     /// One buffer (non-learnable state). Ignored unless overridden, so optimizers never
     /// update buffers.
     fn buffer(&mut self, _b: Buffer<'_, T>) {}
+    /// A random generator (dropout's). Ignored unless overridden.
+    fn generator(&mut self, _g: Generator<'_>) {}
     /// Entering a sub-layer named `scope` (a network field).
     fn enter(&mut self, _scope: &'static str) {}
     /// Leaving the sub-layer entered last.

@@ -17,8 +17,9 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::batches::SampleMajor;
+use super::collective::{Collective, Local};
 pub use super::config::FitConfig;
+use super::data_parallel::DataParallel;
 use super::health::{GradientMonitor, LayerGradient, check_set, non_finite_tensor};
 use super::{Classify, History, MiniBatches, evaluate};
 use crate::checkpoint::{Progress, RunSettings, save_training};
@@ -96,6 +97,11 @@ fn check_pair<X: Tensor, Y: Tensor>(what: &str, x: &X, y: &Y) -> Result<usize> {
 /// was written by a run with other settings, and the errors of
 /// [`checkpoint::save_training`](crate::checkpoint::save_training) and
 /// [`load_training`](crate::checkpoint::load_training).
+///
+/// # Workers
+/// Each mini-batch is shared by [`FitConfig::auto_workers`] data-parallel workers (see
+/// [`FitConfig::workers`] and [`DataParallel`](super::DataParallel)): `net` and clones of it
+/// made once at the start, hence the `N: Clone` bound (derive it: `#[derive(Network, Clone)]`).
 pub fn fit<T, X, Y, N, L, O>(
     net: &mut N,
     loss: &L,
@@ -108,33 +114,37 @@ where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Output = Y> + Params<T> + Send,
+    N: Layer<X, Output = Y> + Params<T> + Clone + Send,
     L: Loss<Y> + Sync,
     O: Optimizer<T> + Send,
 {
     // The loop runs on a thread of rayon's pool, where the kernels' two-thread splits use the
     // worker's own queue; off the pool a split spawns a boxed job (kernel/fork.rs), and a
     // training step is meant to allocate nothing (tests/alloc.rs).
-    rayon::scope(|_| fit_on_pool(net, loss, opt, train, dev, cfg))
+    rayon::scope(|_| fit_with(net, loss, opt, train, dev, cfg, &Local))
 }
 
-/// [`fit`]'s loop, on whatever thread calls it.
-fn fit_on_pool<T, X, Y, N, L, O>(
+/// [`fit`]'s loop, on whatever thread calls it, as one of `comm`'s processes: each process
+/// trains on its shard of every mini-batch (all draw the same shuffles), the gradients and
+/// the step's figures are summed over them, and only rank 0 prints and writes checkpoints.
+pub(crate) fn fit_with<T, X, Y, N, L, O>(
     net: &mut N,
     loss: &L,
     opt: &mut O,
     train: (&X, &Y),
     dev: Option<(&X, &Y)>,
     cfg: &FitConfig,
+    comm: &impl Collective,
 ) -> Result<History>
 where
     T: Scalar,
     X: Tensor<Elem = T>,
     Y: Classify<Elem = T>,
-    N: Layer<X, Output = Y> + Params<T>,
-    L: Loss<Y>,
+    N: Layer<X, Output = Y> + Params<T> + Clone + Send,
+    L: Loss<Y> + Sync,
     O: Optimizer<T>,
 {
+    let lead = comm.rank() == 0;
     cfg.validate()?;
     crate::setting::positive("optimizer learning rate", opt.learning_rate())?;
     if cfg.early_stopping.is_some() && dev.is_none() {
@@ -151,7 +161,7 @@ where
         check_pair("dev set", dx, dy)?;
         check_set("dev set", dx, dy)?;
     }
-    if let Some(path) = &cfg.checkpoint {
+    if let Some(path) = cfg.checkpoint.as_ref().filter(|_| lead) {
         crate::atomic::check_writable(path)?;
     }
     let run = RunSettings {
@@ -171,15 +181,12 @@ where
             plan.shuffle(); // the shuffles of the completed epochs, so the next one matches
         }
     }
-    let (mut xb, mut yb, mut out, mut dout) =
-        (X::default(), Y::default(), Y::default(), Y::default());
     // Shuffled batches are drawn from sample-major copies (see `SampleMajor`).
-    let (xs, ys) = (SampleMajor::new(x), SampleMajor::new(y));
-    let mut cache = N::Cache::default();
+    let mut workers = DataParallel::new_in(net, x, y, cfg.auto_workers(), comm)?;
     let mut history = History::default();
     let mut best: Option<(f64, usize, Vec<T>)> = None; // dev cost, epoch, parameters
     let mut monitor = cfg.gradient_norms.then(|| GradientMonitor::new(net));
-    let bar = if cfg.verbose {
+    let bar = if cfg.verbose && lead {
         ProgressBar::new(plan.len() as u64)
     } else {
         ProgressBar::hidden()
@@ -200,24 +207,24 @@ where
             if let Some(s) = &cfg.schedule {
                 opt.set_learning_rate(s.rate(lr0, epoch - 1, step));
             }
-            xs.gather_into(idx, &mut xb);
-            ys.gather_into(idx, &mut yb);
-            if let Err(e) = net.forward(&xb, &mut out, &mut cache) {
-                bar.abandon();
-                return Err(Error::Refused {
-                    epoch,
-                    step,
-                    reason: e.to_string(),
-                });
-            }
-            let cost = loss.cost_and_grad(&out, &yb, &mut dout).as_f64()
-                + cfg.regularization.cost(net, idx.len());
+            let refused = |reason: String| Error::Refused {
+                epoch,
+                step,
+                reason,
+            };
+            let figures = match workers.gradients_in(net, loss, idx, comm)? {
+                Ok(f) => f,
+                Err(e) => {
+                    bar.abandon();
+                    return Err(refused(e.to_string()));
+                }
+            };
+            let cost = figures.cost + cfg.regularization.cost(net, idx.len());
             if !cost.is_finite() {
                 bar.abandon();
                 let cause = Divergence::Cost(cost);
                 return Err(Error::Diverged { epoch, step, cause });
             }
-            net.backward(&xb, &out, &mut cache, &dout, None);
             if let Some(monitor) = &mut monitor {
                 monitor.record(net);
             }
@@ -230,10 +237,10 @@ where
                 bar.abandon();
                 return Err(Error::Diverged { epoch, step, cause });
             }
+            workers.sync_in(net, comm)?;
             history.costs.push(cost);
             total += cost * idx.len() as f64;
-            let (c, n) = loss.count_correct(&out, &yb);
-            (correct, counted) = (correct + c, counted + n);
+            (correct, counted) = (correct + figures.correct, counted + figures.counted);
             bar.inc(1);
             if t % 16 == 0 {
                 bar.set_message(format!("cost {cost:.4}"));
@@ -267,7 +274,7 @@ where
                 .map(|g| g.finish_epoch())
                 .unwrap_or_default(),
         };
-        if cfg.verbose {
+        if cfg.verbose && lead {
             for line in epoch_lines(&stats) {
                 if bar.is_hidden() {
                     println!("{line}")
@@ -277,7 +284,7 @@ where
             }
         }
         history.epochs.push(stats);
-        if let Some(path) = &cfg.checkpoint {
+        if let Some(path) = cfg.checkpoint.as_ref().filter(|_| lead) {
             let done = Progress {
                 epochs: epoch,
                 steps,
@@ -338,3 +345,7 @@ mod tests;
 #[cfg(test)]
 #[path = "fit_checks_tests.rs"]
 mod checks_tests;
+
+#[cfg(test)]
+#[path = "fit_parallel_tests.rs"]
+mod parallel_tests;

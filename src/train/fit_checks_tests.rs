@@ -10,7 +10,7 @@ use crate::optim::Sgd;
 use crate::tensor::{Batch, Matrix, Vector};
 
 /// One dense layer under a field name, so tensors are named `d1.weight`, `d1.bias`.
-#[derive(crate::Network)]
+#[derive(crate::Network, Clone)]
 struct Lin {
     d1: Dense<1, 1, f64>,
 }
@@ -21,7 +21,7 @@ fn lin(w: f64) -> Lin {
     }
 }
 
-#[derive(crate::Network)]
+#[derive(crate::Network, Clone)]
 struct Mlp {
     d1: Dense<2, 3, f64>,
     r1: Relu,
@@ -40,7 +40,7 @@ fn mlp(b1: f64) -> Mlp {
     }
 }
 
-#[derive(crate::Network)]
+#[derive(crate::Network, Clone)]
 struct WithBn {
     d1: Dense<2, 3, f64>,
     bn: BatchNorm<3, f64>,

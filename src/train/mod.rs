@@ -18,7 +18,9 @@
 
 mod batches;
 mod classify;
+mod collective;
 mod config;
+mod data_parallel;
 mod evaluate;
 mod fit;
 mod health;
@@ -28,6 +30,7 @@ mod resume;
 
 pub use batches::MiniBatches;
 pub use classify::Classify;
+pub use data_parallel::{DataParallel, StepFigures};
 pub use evaluate::{evaluate, predict_classes};
 pub use fit::{EpochStats, Evaluation, FitConfig, fit};
 pub use health::LayerGradient;

@@ -169,7 +169,7 @@ fn split_channels<T: Send>(
 ) {
     let bs = block(channels);
     let blocks = channels.div_ceil(bs);
-    if !big || blocks < 2 || rayon::current_num_threads() < 2 {
+    if !big || blocks < 2 || !crate::kernel::fork::can_split() {
         return body(out, scratch, (0, channels));
     }
     let mid = blocks / 2 * bs;
@@ -346,7 +346,7 @@ pub fn backward_with<T: ConvKernel>(
         })
     };
     // dW and dX cost the same multiply-adds: on two threads, one each.
-    if big && rayon::current_num_threads() >= 2 {
+    if big && crate::kernel::fork::can_split() {
         fork::join(move || dw_pass(false), move || dx_pass(false));
     } else {
         dw_pass(big);

@@ -61,7 +61,7 @@ pub enum Op {
 /// * by columns when `C` has at least 128 (each half keeps whole 64-wide tiles);
 /// * else by rows if there are 32, else not at all.
 pub fn choose(op: Op, d: Dims) -> Split {
-    if d.m * d.k * d.n < parallel_threshold() || rayon::current_num_threads() < 2 {
+    if d.m * d.k * d.n < parallel_threshold() || !crate::kernel::fork::can_split() {
         return Split::None;
     }
     let inner = op == Op::Nt && d.m * d.n <= INNER_MAX && d.k >= 2 * packed::KC;

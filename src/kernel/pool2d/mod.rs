@@ -85,7 +85,7 @@ impl PoolDims {
     /// The channel where a large input is cut in two for two threads, or `None`.
     fn cut(&self) -> Option<usize> {
         let big = self.c * self.h * self.w * self.m >= parallel_threshold();
-        (big && self.c >= 2 && rayon::current_num_threads() >= 2).then_some(self.c / 2)
+        (big && self.c >= 2 && crate::kernel::fork::can_split()).then_some(self.c / 2)
     }
     /// The same pooling on `c` channels.
     fn with_c(self, c: usize) -> PoolDims {
