@@ -36,7 +36,6 @@ use crate::{Error, Result};
 /// The processes of an MPI job (`mpiexec -n K …`): this process's rank and the job's size,
 /// with the sums and broadcasts the training loop needs. MPI is finalized when it is dropped.
 pub struct Mpi {
-    world: SimpleCommunicator,
     rank: usize,
     size: usize,
     /// Rank 0's send buffers of the reductions (MPI_Reduce takes separate send and receive
@@ -77,6 +76,7 @@ impl Mpi {
         }
         let world = universe.world();
         let (rank, size) = (world.rank(), world.size());
+        drop(world);
         let (Ok(rank), Ok(size)) = (usize::try_from(rank), usize::try_from(size)) else {
             return Err(Error::Mpi {
                 reason: format!("invalid rank {rank} of size {size}"),
@@ -90,7 +90,6 @@ impl Mpi {
             SimpleCommunicator::world().abort(101)
         }));
         Ok(Self {
-            world,
             rank,
             size,
             scratch_f32: Mutex::new(Vec::new()),
@@ -109,6 +108,13 @@ impl Mpi {
         self.size
     }
 
+    /// `MPI_COMM_WORLD`. A handle made on each use rather than a field: with MPICH a handle is
+    /// an integer, but with Open MPI a pointer, which would make `Mpi` neither `Send` nor
+    /// `Sync`, and the training loop runs on a thread of rayon's pool.
+    fn world(&self) -> SimpleCommunicator {
+        SimpleCommunicator::world()
+    }
+
     /// `true` on rank 0, the rank that prints, evaluates and writes checkpoints.
     pub fn is_root(&self) -> bool {
         self.rank == 0
@@ -120,7 +126,7 @@ impl Mpi {
         eprintln!("rank {}: {err}", self.rank);
         let _ = std::io::stderr().flush();
         let _ = std::io::stdout().flush();
-        self.world.abort(1)
+        self.world().abort(1)
     }
 
     /// The value of `result`, or the end of the whole job with its error
@@ -134,7 +140,7 @@ impl Mpi {
 
     /// Waits until every rank has reached this call.
     pub fn barrier(&self) {
-        self.world.barrier();
+        self.world().barrier();
     }
 
     /// Every rank's `bytes`, on rank 0 in rank order (`None` on the other ranks).
@@ -143,7 +149,8 @@ impl Mpi {
             reason: format!("{} bytes is too many for one message", bytes.len()),
         };
         let len = Count::try_from(bytes.len()).map_err(|_| too_long())?;
-        let root = self.world.process_at_rank(0);
+        let world = self.world();
+        let root = world.process_at_rank(0);
         if !self.is_root() {
             root.gather_into(&len);
             root.gather_varcount_into(bytes);
@@ -195,7 +202,7 @@ impl Mpi {
     /// # Errors
     /// None today; a `Result` like the sums, for the training loop's `Collective`.
     pub fn broadcast_f32(&self, buf: &mut [f32]) -> Result<()> {
-        self.world.process_at_rank(0).broadcast_into(buf);
+        self.world().process_at_rank(0).broadcast_into(buf);
         Ok(())
     }
 
@@ -204,7 +211,7 @@ impl Mpi {
     /// # Errors
     /// None today; a `Result` like the sums, for the training loop's `Collective`.
     pub fn broadcast_f64(&self, buf: &mut [f64]) -> Result<()> {
-        self.world.process_at_rank(0).broadcast_into(buf);
+        self.world().process_at_rank(0).broadcast_into(buf);
         Ok(())
     }
 
@@ -213,7 +220,8 @@ impl Mpi {
         if self.size == 1 {
             return Ok(());
         }
-        let root = self.world.process_at_rank(0);
+        let world = self.world();
+        let root = world.process_at_rank(0);
         if self.is_root() {
             let mut send = scratch.lock().map_err(|_| Error::Mpi {
                 reason: "a reduction panicked earlier in this process".into(),
@@ -226,5 +234,15 @@ impl Mpi {
         }
         root.broadcast_into(buf);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mpi_can_be_shared_with_the_training_threads() {
+        // A compile-time property: fails to build when `Mpi` holds a pointer-like handle.
+        fn shared<T: Send + Sync>() {}
+        shared::<super::Mpi>();
     }
 }
