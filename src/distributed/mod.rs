@@ -29,13 +29,16 @@
 //!
 //! | item | what |
 //! |---|---|
+//! | [`fit`] | [`train::fit`](crate::train::fit) on every rank of an MPI job |
 //! | [`Mpi`] | the world communicator: rank, size, sums that give every rank the same bits, abort |
 //! | [`RandomSearch::run_mpi`](crate::search::RandomSearch::run_mpi) | trials spread over ranks, the report on rank 0 |
 //!
 //! Programs run under `mpiexec -n K`; see `examples/c4_lenet_distributed.rs` and the README.
 
+mod fit;
 mod mpi;
 mod search;
 mod wire;
 
+pub use fit::fit;
 pub use mpi::Mpi;

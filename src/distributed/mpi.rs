@@ -31,6 +31,7 @@ use mpi::environment::Universe;
 use mpi::topology::{Communicator, SimpleCommunicator};
 use mpi::{Count, Threading};
 
+use crate::train::Collective;
 use crate::{Error, Result};
 
 /// The processes of an MPI job (`mpiexec -n K …`): this process's rank and the job's size,
@@ -87,6 +88,7 @@ impl Mpi {
             eprint!("rank {rank}: ");
             previous(info);
             let _ = std::io::stderr().flush();
+            std::thread::sleep(std::time::Duration::from_millis(200)); // see abort_with
             SimpleCommunicator::world().abort(101)
         }));
         Ok(Self {
@@ -123,9 +125,13 @@ impl Mpi {
     /// Ends the whole job: prints `rank R: <err>` to stderr and calls `MPI_Abort`, so
     /// `mpiexec` stops every rank and exits with a non-zero status.
     pub fn abort_with(&self, err: &Error) -> ! {
-        eprintln!("rank {}: {err}", self.rank);
-        let _ = std::io::stderr().flush();
         let _ = std::io::stdout().flush();
+        // One write, not one per piece of the message: mpiexec forwards what it has read
+        // when the abort reaches it, and a message cut in two lost its second half.
+        let message = format!("rank {}: {err}\n", self.rank);
+        let _ = std::io::stderr().write_all(message.as_bytes());
+        // Time for mpiexec's proxy to forward it before the abort tears the job down.
+        std::thread::sleep(std::time::Duration::from_millis(200));
         self.world().abort(1)
     }
 
@@ -234,6 +240,27 @@ impl Mpi {
         }
         root.broadcast_into(buf);
         Ok(())
+    }
+}
+
+impl Collective for Mpi {
+    fn rank(&self) -> usize {
+        self.rank
+    }
+    fn size(&self) -> usize {
+        self.size
+    }
+    fn sum_f32(&self, buf: &mut [f32]) -> Result<()> {
+        Mpi::sum_f32(self, buf)
+    }
+    fn sum_f64(&self, buf: &mut [f64]) -> Result<()> {
+        Mpi::sum_f64(self, buf)
+    }
+    fn broadcast_f32(&self, buf: &mut [f32]) -> Result<()> {
+        Mpi::broadcast_f32(self, buf)
+    }
+    fn broadcast_f64(&self, buf: &mut [f64]) -> Result<()> {
+        Mpi::broadcast_f64(self, buf)
     }
 }
 
