@@ -186,6 +186,13 @@ fn data<T: Scalar>() -> Result<(Batch<8, T>, Batch<3, T>)> {
     Ok((x, constnn::data::one_hot(&labels)?))
 }
 
+/// The dev figures of every epoch: cost, accuracy, cost, accuracy.
+fn dev_figures(h: &constnn::train::History) -> Vec<f64> {
+    (h.epochs.iter().filter_map(|e| e.dev))
+        .flat_map(|d| [d.cost, d.accuracy])
+        .collect()
+}
+
 /// 2 epochs of ⌈300 / 25⌉ = 12 steps: 24 Adam steps at B = 25 (shards of 13 and 12).
 fn config() -> FitConfig {
     FitConfig {
@@ -218,8 +225,9 @@ fn same_parameters(mpi: &Mpi) -> Result<()> {
 }
 
 /// Trains on every rank (rank `r` built from seed `7 + r`: rank 0's weights must reach the
-/// others), checks that the ranks hold the same bits, and on rank 0 trains one process from
-/// seed 7 and returns (max element-wise relative difference, ‖ΔW‖ / ‖W‖).
+/// others), checks that the ranks hold the same bits and dev figures, and on rank 0 trains one
+/// process from seed 7 and returns (max element-wise relative difference, ‖ΔW‖ / ‖W‖) over
+/// the parameters and the dev cost and accuracy of both epochs.
 fn same_parameters_as<T: Scalar>(mpi: &Mpi) -> Result<Option<(f64, f64)>> {
     let (x, y) = data::<T>()?;
     let adam = || {
@@ -230,16 +238,18 @@ fn same_parameters_as<T: Scalar>(mpi: &Mpi) -> Result<Option<(f64, f64)>> {
     };
     let mut net = Mlp::<T>::new(7 + mpi.rank() as u64);
     let mut opt = adam()?;
-    distributed::fit(
+    let dev = Some((&x, &y)); // evaluated on rank 0 alone, its figures sent to the others
+    let history = distributed::fit(
         mpi,
         &mut net,
         &SoftmaxCrossEntropy,
         &mut opt,
         (&x, &y),
-        None,
+        dev,
         &config(),
     )?;
-    let mine: Vec<f64> = net.values_to_vec().iter().map(|v| v.as_f64()).collect();
+    let mut mine: Vec<f64> = net.values_to_vec().iter().map(|v| v.as_f64()).collect();
+    mine.extend(dev_figures(&history)); // 2 epochs × (cost, accuracy)
     let mut theirs = mine.clone(); // widened exactly: equal f64 bits are equal T bits
     mpi.broadcast_f64(&mut theirs)?;
     if !theirs
@@ -257,20 +267,22 @@ fn same_parameters_as<T: Scalar>(mpi: &Mpi) -> Result<Option<(f64, f64)>> {
         return Ok(None);
     }
     let mut alone = Mlp::<T>::new(7);
-    fit(
+    let history = fit(
         &mut alone,
         &SoftmaxCrossEntropy,
         &mut adam()?,
         (&x, &y),
-        None,
+        dev,
         &config(),
     )?;
-    let reference: Vec<f64> = alone.values_to_vec().iter().map(|v| v.as_f64()).collect();
-    let start: Vec<f64> = Mlp::<T>::new(7)
+    let mut reference: Vec<f64> = alone.values_to_vec().iter().map(|v| v.as_f64()).collect();
+    reference.extend(dev_figures(&history));
+    let mut start: Vec<f64> = Mlp::<T>::new(7)
         .values_to_vec()
         .iter()
         .map(|v| v.as_f64())
         .collect();
+    start.extend([0.0; 4]); // (no dev figures before training)
     if !reference
         .iter()
         .zip(&start)
