@@ -172,7 +172,7 @@ pub enum Error {
         known: Vec<String>,
     },
     /// The MPI library could not be started or did not do what was asked of it (see
-    /// [`distributed`](crate::distributed), feature `mpi`).
+    /// `constnn::distributed`, feature `mpi`).
     #[error("MPI: {reason}")]
     Mpi {
         /// What went wrong.

@@ -41,7 +41,7 @@ pub trait Scalar:
     fn as_f64(self) -> f64;
 
     /// The slice as what it is, `f32` or `f64` (for code that must call a per-type function,
-    /// such as a [`Collective`](crate::train::Collective)'s sums).
+    /// such as the training loop's `Collective` sums).
     fn slice_mut(buf: &mut [Self]) -> ScalarSliceMut<'_>;
 }
 
