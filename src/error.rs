@@ -171,6 +171,23 @@ pub enum Error {
         /// The model's layers that have parameters, in visiting order.
         known: Vec<String>,
     },
+    /// The MPI library could not be started or did not do what was asked of it (see
+    /// `constnn::distributed`, feature `mpi`).
+    #[error("MPI: {reason}")]
+    Mpi {
+        /// What went wrong.
+        reason: String,
+    },
+    /// An error that happened on another process of a distributed job, received as its text
+    /// (a failed trial of a distributed search). Its message is that process's message,
+    /// unchanged, so a report reads the same as on one process.
+    #[error("{message}")]
+    Remote {
+        /// The rank (process number) it happened on.
+        rank: usize,
+        /// The error's message on that rank.
+        message: String,
+    },
 }
 
 /// What became non-finite when training diverged ([`Error::Diverged`]).

@@ -41,6 +41,7 @@
 //! | [`models`] | LeNet-5, ready to train, fine-tune or load | 3, 4 |
 //! | [`vision`] | edge filters, cross-correlation vs convolution, PNG output | 4 |
 //! | [`search`] | random hyper-parameter search (log scales, rayon, ranked report) | 2 |
+//! | `distributed` | (feature `mpi`) data-parallel training and search over MPI ranks | 2 |
 //! | [`checkpoint`] | save/load parameters and batch-norm statistics as safetensors (PyTorch-readable), atomic writes, all-or-nothing loads, partial loads for transfer learning, training checkpoints for resuming | 3 |
 
 #![deny(unsafe_code)]
@@ -52,6 +53,8 @@ pub mod activation;
 pub mod atomic;
 pub mod checkpoint;
 pub mod data;
+#[cfg(feature = "mpi")]
+pub mod distributed;
 pub mod error;
 pub mod gradcheck;
 #[allow(unsafe_code)] // the only unsafe: kernel::dispatch, lanes, tiles; see kernel/

@@ -114,8 +114,32 @@ impl RandomSearch {
         F: Fn(&Trial) -> Result<Outcome> + Sync,
     {
         let trials = self.trials()?;
-        let bar = self.progress_bar(trials.len());
         let start = Instant::now();
+        let timed = self.run_trials(&trials, self.cfg.verbose, &objective)?;
+        let results = trials
+            .into_iter()
+            .zip(timed)
+            .map(|(trial, (outcome, seconds))| TrialResult {
+                trial,
+                outcome,
+                seconds,
+            })
+            .collect();
+        Ok(self.rank(optimizing, results, start.elapsed().as_secs_f64()))
+    }
+
+    /// Runs `objective` on `trials` in parallel (rayon, [`RandomSearchConfig::threads`]):
+    /// each trial's outcome and seconds, in the order of `trials`.
+    pub(crate) fn run_trials<F>(
+        &self,
+        trials: &[Trial],
+        verbose: bool,
+        objective: &F,
+    ) -> Result<Vec<(Result<Outcome>, f64)>>
+    where
+        F: Fn(&Trial) -> Result<Outcome> + Sync,
+    {
+        let bar = self.progress_bar(trials.len(), verbose);
         let work = || -> Vec<(Result<Outcome>, f64)> {
             trials
                 .par_iter()
@@ -139,27 +163,22 @@ impl RandomSearch {
                 .install(work),
         };
         bar.finish_and_clear();
-        let results = trials
-            .into_iter()
-            .zip(timed)
-            .map(|(trial, (outcome, seconds))| TrialResult {
-                trial,
-                outcome,
-                seconds,
-            })
-            .collect();
-        let names = self.space.names().map(str::to_owned).collect();
-        Ok(Report::rank(
-            optimizing,
-            self.cfg.seed,
-            names,
-            results,
-            start.elapsed().as_secs_f64(),
-        ))
+        Ok(timed)
     }
 
-    fn progress_bar(&self, n: usize) -> ProgressBar {
-        if !self.cfg.verbose {
+    /// The report of `results` (every trial of the search, in any order).
+    pub(crate) fn rank(
+        &self,
+        optimizing: Criterion,
+        results: Vec<TrialResult>,
+        seconds: f64,
+    ) -> Report {
+        let names = self.space.names().map(str::to_owned).collect();
+        Report::rank(optimizing, self.cfg.seed, names, results, seconds)
+    }
+
+    fn progress_bar(&self, n: usize, verbose: bool) -> ProgressBar {
+        if !verbose {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::new(n as u64);

@@ -8,7 +8,8 @@
 //!
 //! A failed trial is kept with its hyper-parameters and its error: a learning rate that makes
 //! training diverge is a finding, not noise. The `Display` is an aligned table; metrics have 4
-//! significant digits, or `N` decimals with `{:.N}`.
+//! significant digits, or `N` decimals with `{:.N}`; `{:#}` leaves out the seconds, so two
+//! runs of one seed (on one process, on threads or on MPI ranks) print the same text.
 //!
 //! The table of this file's test (five made-up trials, one diverged, one without the metric):
 //!
@@ -188,15 +189,20 @@ impl fmt::Display for Report {
             Goal::Minimize => "minimize",
         };
         let failed = self.failed().count();
-        writeln!(
+        // `{:#}`: no timings, so two runs of one seed print the same text.
+        let timed = !f.alternate();
+        write!(
             f,
-            "random search: {} trials, seed {}, {goal} {}; {} succeeded, {failed} failed ({:.1} s)",
+            "random search: {} trials, seed {}, {goal} {}; {} succeeded, {failed} failed",
             self.results.len(),
             self.seed,
             self.optimizing.metric,
             self.results.len() - failed,
-            self.seconds
         )?;
+        match timed {
+            true => writeln!(f, " ({:.1} s)", self.seconds)?,
+            false => writeln!(f)?,
+        }
         let metrics = self.metric_names();
         let decimals = f.precision();
         let number = |x: f64| match decimals {
@@ -227,7 +233,9 @@ impl fmt::Display for Report {
                     let v = r.outcome.as_ref().ok().and_then(|o| o.get(m));
                     v.map_or_else(|| "-".into(), number)
                 }));
-                row.push(format!("{:.2}", r.seconds));
+                if timed {
+                    row.push(format!("{:.2}", r.seconds));
+                }
                 row
             })
             .collect();
@@ -235,7 +243,7 @@ impl fmt::Display for Report {
             .into_iter()
             .chain(self.names.iter().map(String::as_str))
             .chain(metrics.iter().copied())
-            .chain(["seconds"])
+            .chain(timed.then_some("seconds"))
             .collect();
         let widths: Vec<usize> = (0..header.len())
             .map(|j| {
@@ -372,5 +380,10 @@ rank  trial        lr  dev_accuracy  dev_cost  seconds
         assert_eq!(text, expected);
         // {:.2}: metrics with 2 decimals.
         assert!(format!("{r:.2}").contains("0.95      0.05"));
+        // {:#}: the same table without the timings.
+        let untimed = format!("{r:#}");
+        assert!(untimed.starts_with("random search: 5 trials, seed 7, maximize dev_accuracy; 3 succeeded, 2 failed\nrank  trial        lr  dev_accuracy  dev_cost\n"));
+        assert!(untimed.contains("\n   1      2   0.01000        0.9500   0.05000\n"));
+        assert!(!untimed.contains("0.25"));
     }
 }

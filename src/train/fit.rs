@@ -252,8 +252,20 @@ where
             accuracy: correct as f64 / counted.max(1) as f64,
         };
         let steps = steps_before.saturating_add(history.costs.len());
+        // Rank 0 alone evaluates; the others get its figures (same parameters, same set).
         let dev_eval = dev
-            .map(|(dx, dy)| evaluate(net, loss, dx, dy, 1000))
+            .map(|(dx, dy)| -> Result<Evaluation> {
+                let mut figures = [0.0; 2];
+                if lead {
+                    let e = evaluate(net, loss, dx, dy, 1000)?;
+                    figures = [e.cost, e.accuracy];
+                }
+                if comm.size() > 1 {
+                    comm.broadcast_f64(&mut figures)?;
+                }
+                let [cost, accuracy] = figures;
+                Ok(Evaluation { cost, accuracy })
+            })
             .transpose()?;
         if let Some(d) = dev_eval.filter(|d| !d.cost.is_finite()) {
             bar.abandon();

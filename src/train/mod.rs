@@ -29,9 +29,14 @@ pub mod plot;
 mod resume;
 
 pub use batches::MiniBatches;
+// The MPI backend (`distributed`, feature `mpi`) runs the same loop with its communicator.
 pub use classify::Classify;
+#[cfg(feature = "mpi")]
+pub(crate) use collective::Collective;
 pub use data_parallel::{DataParallel, StepFigures};
 pub use evaluate::{evaluate, predict_classes};
+#[cfg(feature = "mpi")]
+pub(crate) use fit::fit_with;
 pub use fit::{EpochStats, Evaluation, FitConfig, fit};
 pub use health::LayerGradient;
 pub use history::History;
