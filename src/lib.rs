@@ -55,6 +55,11 @@ pub mod checkpoint;
 pub mod data;
 #[cfg(feature = "mpi")]
 pub mod distributed;
+// The byte encoding of the distributed search runs its tests in the default build too, so
+// CI need not build the whole unit-test binary a second time with the feature.
+#[cfg(all(test, not(feature = "mpi")))]
+#[path = "distributed/wire.rs"]
+mod distributed_wire;
 pub mod error;
 pub mod gradcheck;
 #[allow(unsafe_code)] // the only unsafe: kernel::dispatch, lanes, tiles; see kernel/

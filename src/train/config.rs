@@ -62,7 +62,7 @@ pub struct FitConfig {
 
 impl FitConfig {
     /// The smallest shard of a full batch that [`FitConfig::auto_workers`] gives a worker.
-    pub const MIN_SHARD: usize = 64;
+    pub const MIN_SHARD: usize = 32;
 
     /// Checks the settings: a batch size of at least 1, a patience of at least 1 epoch, and
     /// valid regularization, schedule and clipping
@@ -103,10 +103,11 @@ impl FitConfig {
     /// The workers [`fit`](super::fit) uses: [`FitConfig::workers`] when set, else one per
     /// thread of rayon's pool (`rayon::current_num_threads()`, which follows
     /// `RAYON_NUM_THREADS`) as long as every worker gets at least [`FitConfig::MIN_SHARD`] samples of a
-    /// full batch: `K = min(threads, max(1, ⌊batch_size / MIN_SHARD⌋))`, so batch 64 keeps one
-    /// worker (whose products split over two threads) and batch 256 gets up to 4. On the
-    /// project's 2-core machine one worker was faster at batch 64 and two workers at batch
-    /// 256, for LeNet-5 and the W1 MLP (README, "Threads").
+    /// full batch: `K = min(threads, max(1, ⌊batch_size / MIN_SHARD⌋))`, so batch 64 gets two
+    /// workers on two threads. On the project's 2-core machine, quiet, the main job (LeNet-5,
+    /// batch 64) trained at 16.3k images/s with two workers against 10.4k with one worker whose
+    /// products split over both threads (README, "Threads"); a small MLP can be faster with
+    /// `workers: Some(1)`.
     pub fn auto_workers(&self) -> usize {
         self.workers.unwrap_or_else(|| {
             (self.batch_size / Self::MIN_SHARD).clamp(1, rayon::current_num_threads().max(1))
