@@ -30,6 +30,19 @@ pub(crate) fn non_negative(setting: &str, v: f64) -> Result<f64> {
     }
 }
 
+/// `v ≥ 1` (a batch size, a number of workers).
+pub(crate) fn at_least_one(setting: &str, v: usize) -> Result<usize> {
+    if v >= 1 {
+        Ok(v)
+    } else {
+        Err(Error::Setting {
+            setting: setting.into(),
+            value: v.to_string(),
+            reason: "must be at least 1".into(),
+        })
+    }
+}
+
 /// `0 ≤ v < 1`: the weight `β` of an exponentially weighted average (at 1 the average never
 /// moves and Adam's bias correction divides by 0).
 pub(crate) fn average_weight(setting: &str, v: f64) -> Result<f64> {
@@ -65,6 +78,13 @@ mod tests {
         assert_eq!(
             e(non_negative("L2 λ", f64::INFINITY)),
             "L2 λ = inf: must be a finite number ≥ 0"
+        );
+        assert_eq!(at_least_one("workers", 1).unwrap(), 1);
+        assert_eq!(
+            at_least_one("FitConfig workers", 0)
+                .unwrap_err()
+                .to_string(),
+            "FitConfig workers = 0: must be at least 1"
         );
         assert_eq!(
             e(average_weight("beta1", 1.0)),

@@ -77,11 +77,9 @@ impl FitConfig {
             value: value.to_string(),
             reason: reason.into(),
         };
-        if self.batch_size == 0 {
-            return Err(fail("FitConfig batch_size", 0, "must be at least 1"));
-        }
-        if self.workers == Some(0) {
-            return Err(fail("FitConfig workers", 0, "must be at least 1"));
+        crate::setting::at_least_one("FitConfig batch_size", self.batch_size)?;
+        if let Some(k) = self.workers {
+            crate::setting::at_least_one("FitConfig workers", k)?;
         }
         if self.early_stopping == Some(0) {
             return Err(fail(

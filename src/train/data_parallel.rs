@@ -136,13 +136,7 @@ where
         workers: usize,
         comm: &impl Collective,
     ) -> Result<Self> {
-        if workers == 0 {
-            return Err(Error::Setting {
-                setting: "FitConfig workers".into(),
-                value: "0".into(),
-                reason: "must be at least 1".into(),
-            });
-        }
+        crate::setting::at_least_one("FitConfig workers", workers)?;
         let params = net.num_params();
         let moved = workers > 1 || comm.size() > 1;
         let state_len = if moved {
