@@ -18,7 +18,7 @@ struct Deep {
 
 fn main() {
     let mut rng = StdRng::seed_from_u64(0);
-    let mut net = Deep {
+    let net = Deep {
         d1: Dense::new(Init::He, &mut rng),
         r1: Relu,
         d2: Dense::new(Init::He, &mut rng),

@@ -22,7 +22,7 @@ struct LeNet5 {
 
 fn main() {
     let mut rng = StdRng::seed_from_u64(0);
-    let mut net = LeNet5 {
+    let net = LeNet5 {
         c1: Conv2d::new(Init::He, &mut rng),
         r1: Relu,
         p1: MaxPool2d,
