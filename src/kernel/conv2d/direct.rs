@@ -287,7 +287,8 @@ pub fn forward_body<V: Lanes, const NV: usize>(
 
 /// Every output row, or the plane run when rows are shorter than a wide tile (see the
 /// module doc); `F` is the filter size when known at compile time (3 and 5, whose tap loops
-/// then unroll), else 0.
+/// then unroll), else 0. Only the wide tiles use `F`: the one-vector and one-value tiles of
+/// tiny rows run the generic taps (each unrolled copy costs compile time).
 #[inline(always)]
 fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
     let (g, n) = (f.g, f.g.n());
@@ -310,18 +311,18 @@ fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>
         } else if run >= 3 * V::N {
             forward_row::<V, 3, F, true>(f, y, (0, run))
         } else if run >= V::N {
-            forward_row::<V, 1, F, true>(f, y, (0, run))
+            forward_row::<V, 1, 0, true>(f, y, (0, run))
         } else {
-            forward_row::<One<V::E>, 1, F, true>(f, y, (0, run))
+            forward_row::<One<V::E>, 1, 0, true>(f, y, (0, run))
         };
     }
     for oy in 0..g.oh() {
         if n >= NV * V::N {
             forward_row::<V, NV, F, false>(f, y, (oy, n));
         } else if n >= V::N {
-            forward_row::<V, 1, F, false>(f, y, (oy, n));
+            forward_row::<V, 1, 0, false>(f, y, (oy, n));
         } else {
-            forward_row::<One<V::E>, 1, F, false>(f, y, (oy, n));
+            forward_row::<One<V::E>, 1, 0, false>(f, y, (oy, n));
         }
     }
 }

@@ -118,10 +118,12 @@ impl WithSimd for Forward<'_> {
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
         let Forward { g, x, w, b, y, o } = self;
-        match S::ISA {
-            Isa::Avx512 => forward_body::<S::F32, 6>(g, x, w, b, y, o),
-            Isa::Avx2 => forward_body::<S::F32, 3>(g, x, w, b, y, o),
-            Isa::Scalar => forward_body::<S::F32, 4>(g, x, w, b, y, o),
+        if const { matches!(S::ISA, Isa::Avx512) } {
+            forward_body::<S::F32, 6>(g, x, w, b, y, o)
+        } else if const { matches!(S::ISA, Isa::Avx2) } {
+            forward_body::<S::F32, 3>(g, x, w, b, y, o)
+        } else {
+            forward_body::<S::F32, 4>(g, x, w, b, y, o)
         }
     }
 }
@@ -151,9 +153,10 @@ impl WithSimd for Dw<'_> {
             acc,
         } = self;
         let xdy = (x, dy);
-        match S::ISA {
-            Isa::Avx512 => dw_body::<S::F32, 5>(g, alpha, xdy, dw, o, acc),
-            Isa::Avx2 | Isa::Scalar => dw_body::<S::F32, 2>(g, alpha, xdy, dw, o, acc),
+        if const { matches!(S::ISA, Isa::Avx512) } {
+            dw_body::<S::F32, 5>(g, alpha, xdy, dw, o, acc)
+        } else {
+            dw_body::<S::F32, 2>(g, alpha, xdy, dw, o, acc)
         }
     }
 }

@@ -110,10 +110,12 @@ impl WithSimd for NnPart<'_> {
             (tail(a, part.i0 * rs + part.p0 * cs), rs, cs),
             (tail(b, part.p0 * ldb + part.j0), ldb),
         );
-        match S::ISA {
-            Isa::Avx512 => nn_body::<S::F32, 4, 64, 16>(dot, part.d, ab, a, b, &mut c),
-            Isa::Avx2 => nn_body::<S::F32, 4, 16, 8>(dot, part.d, ab, a, b, &mut c),
-            Isa::Scalar => unreachable!("the scalar path runs the reference"),
+        if const { matches!(S::ISA, Isa::Avx512) } {
+            nn_body::<S::F32, 4, 64, 16>(dot, part.d, ab, a, b, &mut c)
+        } else if const { matches!(S::ISA, Isa::Avx2) } {
+            nn_body::<S::F32, 4, 16, 8>(dot, part.d, ab, a, b, &mut c)
+        } else {
+            unreachable!("the scalar path runs the reference")
         }
     }
 }
@@ -326,10 +328,12 @@ impl WithSimd for NtPart<'_> {
             mut c,
             order,
         } = self;
-        match S::ISA {
-            Isa::Avx512 => nt_body::<4, 8, 64, 32, 16>(k, ab, yx, &mut c, order),
-            Isa::Avx2 => nt_body::<4, 8, 16, 16, 8>(k, ab, yx, &mut c, order),
-            Isa::Scalar => unreachable!("the scalar path runs the reference"),
+        if const { matches!(S::ISA, Isa::Avx512) } {
+            nt_body::<4, 8, 64, 32, 16>(k, ab, yx, &mut c, order)
+        } else if const { matches!(S::ISA, Isa::Avx2) } {
+            nt_body::<4, 8, 16, 16, 8>(k, ab, yx, &mut c, order)
+        } else {
+            unreachable!("the scalar path runs the reference")
         }
     }
 }
