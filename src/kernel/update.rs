@@ -13,7 +13,10 @@
 //! 62.6 µs AVX-512 (16-lane division and square root do not run faster than 8-lane ones on
 //! this CPU, so Adam runs its AVX2 copy when AVX-512 is chosen); split over two threads from
 //! outside the pool 41.7 µs (AVX2) and 49.3 µs (AVX-512). SGD is memory-bound: 10.5–10.8 µs
-//! on every ISA.
+//! on every ISA. Adam is bound by the divider: with the bias corrections taken out of the loop
+//! (`(α/c1)·v / (√s/√c2 + ε)`, as PyTorch arranges it: one division and one square root per
+//! value instead of three and one) it went from 89.8 to 51.0 µs (AVX2) and from 101.0 to
+//! 61.2 µs (scalar) in one later sitting; the AVX-512 copy still gains nothing (50.9 µs).
 
 use num_traits::Float;
 
@@ -73,11 +76,13 @@ pub fn adam_body<T: Float>(h: AdamStep<T>, w: &mut [T], g: &[T], v: &mut [T], s:
         "adam: W, dW, v_dW and s_dW differ in length"
     );
     let (one_minus1, one_minus2) = (T::one() - h.beta1, T::one() - h.beta2);
+    // α·v̂/(√ŝ + ε) = (α/c1)·v / (√s·(1/√c2) + ε): the bias corrections move out of the
+    // loop, leaving one division and one square root per value instead of three and one.
+    let (step, root_c2) = (h.lr / h.c1, T::one() / h.c2.sqrt());
     for (((w, &g), v), s) in w.iter_mut().zip(g).zip(v.iter_mut()).zip(s.iter_mut()) {
         *v = h.beta1 * *v + one_minus1 * g;
         *s = h.beta2 * *s + one_minus2 * (g * g);
-        let (v_hat, s_hat) = (*v / h.c1, *s / h.c2);
-        *w = *w - h.decay * *w - h.lr * v_hat / (s_hat.sqrt() + h.eps);
+        *w = *w - h.decay * *w - step * *v / (s.sqrt() * root_c2 + h.eps);
     }
 }
 
