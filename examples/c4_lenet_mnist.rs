@@ -85,6 +85,8 @@ fn run(args: &Args) -> cli::Result {
     let lr = args.positive("--lr", 0.003)?;
     let limit = args.get("--train", 60_000usize)?;
     let full = args.get("--full", 0u8)? == 1;
+    let decay = args.positive("--decay", 0.5)?;
+    let l2 = args.get("--l2", 0.0f64)?;
 
     let start = Instant::now();
     let train = Mnist::<f32>::load_first(root.join("data/mnist"), Part::Train, limit)?;
@@ -117,8 +119,6 @@ fn run(args: &Args) -> cli::Result {
 
     let mut net = LeNet5::new(seed);
     println!("{}", net.summary());
-    let decay = args.positive("--decay", 0.5)?;
-    let l2 = args.get("--l2", 0.0f64)?;
     let checkpoint: Option<PathBuf> = match args.get("--checkpoint", String::new())? {
         p if p.is_empty() => None,
         p => Some(p.into()),
