@@ -1,9 +1,9 @@
 //! Element-wise parameter updates of the optimizers: SGD's `W := W − α·dW` and Adam's step
 //! in one pass over `W`, `dW`, `v_dW`, `s_dW` (instead of one pass per formula).
 //!
-//! Each body is written once, generic over the element type, in the same order of operations
-//! as the formulas in `optim/` (Rust does not fuse or reorder them), so every ISA gives the
-//! same bits. For f32 the body is compiled again (`kernel::dispatch`) for AVX2 and
+//! Each body is written once, generic over the element type, with one fixed order of
+//! operations (Rust does not fuse or reorder them), so every ISA gives the same bits; Adam's
+//! is the formula of `optim::Adam` with the bias corrections taken out of the loop (below). For f32 the body is compiled again (`kernel::dispatch`) for AVX2 and
 //! AVX-512, where the compiler turns the divisions and square roots into 8- or 16-lane ones;
 //! tensors of at least [`parallel_threshold`] values are updated in two halves on two threads
 //! when rayon's pool has two. f64 runs the body on one thread.
@@ -31,7 +31,8 @@ pub const fn parallel_threshold() -> usize {
 }
 
 /// The scalars of one Adam step (see `optim::Adam`): `v := β1·v + (1 − β1)·g`,
-/// `s := β2·s + (1 − β2)·g²`, `W := W − decay·W − α·(v / c1) / (√(s / c2) + ε)`.
+/// `s := β2·s + (1 − β2)·g²`, `W := W − decay·W − α·(v / c1) / (√(s / c2) + ε)`, computed as
+/// `W − decay·W − (α/c1)·v / (√s·(1/√c2) + ε)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct AdamStep<T> {
     /// `α`.
@@ -78,11 +79,11 @@ pub fn adam_body<T: Float>(h: AdamStep<T>, w: &mut [T], g: &[T], v: &mut [T], s:
     let (one_minus1, one_minus2) = (T::one() - h.beta1, T::one() - h.beta2);
     // α·v̂/(√ŝ + ε) = (α/c1)·v / (√s·(1/√c2) + ε): the bias corrections move out of the
     // loop, leaving one division and one square root per value instead of three and one.
-    let (step, root_c2) = (h.lr / h.c1, T::one() / h.c2.sqrt());
+    let (step, inv_root_c2) = (h.lr / h.c1, T::one() / h.c2.sqrt());
     for (((w, &g), v), s) in w.iter_mut().zip(g).zip(v.iter_mut()).zip(s.iter_mut()) {
         *v = h.beta1 * *v + one_minus1 * g;
         *s = h.beta2 * *s + one_minus2 * (g * g);
-        *w = *w - h.decay * *w - step * *v / (s.sqrt() * root_c2 + h.eps);
+        *w = *w - h.decay * *w - step * *v / (s.sqrt() * inv_root_c2 + h.eps);
     }
 }
 
