@@ -4,14 +4,15 @@
 //! `mpiexec -n 2 cargo run --release --features mpi --example c4_lenet_distributed [-- --epochs 6 --batch 128 --lr 0.003 --decay 0.5 --seed 1]`
 //!
 //! The network, data and settings are those of `c4_lenet_mnist` (55 000 training images, a
-//! dev set of 5 000, Adam with α0 = 0.003 halved after every epoch, batch 128): every rank loads the data and takes its shard of each global
-//! mini-batch of `--batch` images; the gradients are summed over the ranks once per step, so
-//! every rank takes the same Adam step. Rank 0 prints the epoch lines, the test accuracy on
-//! the 10 000 test images and the training throughput in images/s (all ranks together), and
-//! writes `--checkpoint` (resumable). Any error on any rank, a missing data file
-//! (`-- --data nowhere`) as much as a diverged cost, ends the whole job with
-//! `rank R: <error>` and a non-zero status. With 2 ranks on a 2-core machine, give each rank
-//! one thread: `RAYON_NUM_THREADS=1 mpiexec -n 2 …`.
+//! dev set of 5 000, Adam with α0 = 0.003 halved after every epoch, batch 128): every rank
+//! loads the data and takes its shard of each global mini-batch of `--batch` images; the
+//! gradients are summed over the ranks once per step, so every rank takes the same Adam
+//! step. Rank 0 prints the epoch lines, the test accuracy on the 10 000 test images and the
+//! training throughput in images/s (all ranks together), and writes `--checkpoint`
+//! (resumable). Any error on any rank, a missing data file (`-- --data nowhere`) as much as
+//! a diverged cost, ends the whole job with `rank R: <error>` and a non-zero status. With 2
+//! ranks on a 2-core machine, give each rank one thread: `RAYON_NUM_THREADS=1 mpiexec -n 2
+//! …`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

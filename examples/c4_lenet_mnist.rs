@@ -5,14 +5,14 @@
 //! `benches/scaling.sh` tabulates images/s over thread counts)
 //!
 //! CONV(6@5×5, pad 2) → ReLU → MAXPOOL(2) → CONV(16@5×5) → ReLU → MAXPOOL(2) → FLATTEN(400)
-//! → FC120 → ReLU → FC84 → ReLU → FC10 → softmax, trained with Adam (α0 = 0.003, halved after
-//! every epoch) on mini-batches of 128 of the
-//! 60 000 training images less a dev set of 5 000, printing train and dev accuracy per epoch,
-//! then the test accuracy on the official 10 000 test images. With `--full` it trains on all
-//! 60 000 training images and prints the test accuracy after every epoch instead of a dev
-//! accuracy (the test set takes the dev set's place in the epoch lines; nothing is chosen on
-//! it: no early stopping), then the seconds of training until the test accuracy first
-//! reached 0.985 (the time-to-accuracy figure of the README). The cost curve goes to
+//! → FC120 → ReLU → FC84 → ReLU → FC10 → softmax, trained with Adam (α0 = 0.003, halved
+//! after every epoch) on mini-batches of 128 of the 60 000 training images less a dev set
+//! of 5 000, printing train and dev accuracy per epoch, then the test accuracy on the
+//! official 10 000 test images. With `--full` it trains on all 60 000 training images and
+//! prints the test accuracy after every epoch instead of a dev accuracy (the test set takes
+//! the dev set's place in the epoch lines; nothing is chosen on it: no early stopping),
+//! then the seconds of training until the test accuracy first reached 0.985 (the
+//! time-to-accuracy figure of the README). The cost curve goes to
 //! `out/c4_lenet_mnist_cost.svg` and the trained weights to `out/lenet5.safetensors`
 //! (readable by PyTorch; see `tests/python/read_checkpoint.py`).
 //!
