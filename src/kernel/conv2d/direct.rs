@@ -262,7 +262,7 @@ fn forward_row<V: Lanes, const NV: usize, const F: usize, const PLANE: bool>(
 
 /// Output channels `o.0..o.1` of the convolution, into `y` (which holds exactly those):
 /// `Y = W ⋆ X + b` (or without `b`). Tiles are `NV` vectors wide, or one vector, or one value
-/// when the rows are shorter.
+/// when the rows are shorter; filters of 3 and 5 run unrolled copies of the taps.
 #[inline(always)]
 pub fn forward_body<V: Lanes, const NV: usize>(
     g: Valid,
@@ -272,16 +272,64 @@ pub fn forward_body<V: Lanes, const NV: usize>(
     y: &mut [V::E],
     o: (usize, usize),
 ) {
-    g.check(x, y, g.per_out_channel(), o);
-    assert_eq!(w.len(), g.c_out * g.taps(), "conv2d: filters");
-    if let Some(b) = b {
-        assert_eq!(b.len(), g.c_out, "conv2d: biases");
+    let f = Forward::new(g, (x, w, b), y, o);
+    if const { V::N == 1 } {
+        // One lane: no plane runs (a row of one-value tiles wastes no lane).
+        return match g.f {
+            3 => forward_lanes::<V, NV, 3>(&f, y),
+            5 => forward_lanes::<V, NV, 5>(&f, y),
+            _ => forward_lanes::<V, NV, 0>(&f, y),
+        };
     }
-    let f = Forward { g, x, w, b, o };
     match g.f {
         3 => forward_rows::<V, NV, 3>(&f, y),
         5 => forward_rows::<V, NV, 5>(&f, y),
         _ => forward_rows::<V, NV, 0>(&f, y),
+    }
+}
+
+/// [`forward_body`] on one lane with the taps in loops only (no unrolled copies): f64's
+/// path, which the gradient checks use, compiled once instead of three times.
+#[inline(always)]
+pub fn forward_body_looped<V: Lanes, const NV: usize>(
+    g: Valid,
+    x: &[V::E],
+    w: &[V::E],
+    b: Option<&[V::E]>,
+    y: &mut [V::E],
+    o: (usize, usize),
+) {
+    const { assert!(V::N == 1) };
+    forward_lanes::<V, NV, 0>(&Forward::new(g, (x, w, b), y, o), y)
+}
+
+impl<'a, T: Element> Forward<'a, T> {
+    /// The arguments of a forward pass, after checking the bounds its tiles rely on.
+    fn new(
+        g: Valid,
+        (x, w, b): (&'a [T], &'a [T], Option<&'a [T]>),
+        y: &[T],
+        o: (usize, usize),
+    ) -> Self {
+        g.check(x, y, g.per_out_channel(), o);
+        assert_eq!(w.len(), g.c_out * g.taps(), "conv2d: filters");
+        if let Some(b) = b {
+            assert_eq!(b.len(), g.c_out, "conv2d: biases");
+        }
+        Forward { g, x, w, b, o }
+    }
+}
+
+/// Every output row in tiles of `NV` values of one lane (or of one value when shorter).
+#[inline(always)]
+fn forward_lanes<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
+    let n = f.g.n();
+    for oy in 0..f.g.oh() {
+        if n >= NV {
+            forward_row::<V, NV, F, false>(f, y, (oy, n));
+        } else {
+            forward_row::<V, 1, 0, false>(f, y, (oy, n));
+        }
     }
 }
 

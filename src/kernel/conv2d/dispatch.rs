@@ -7,7 +7,7 @@
 //! | AVX2 | 4 × 3 (12 ymm) | 4 × 2 (8 ymm) |
 //! | scalar | 4 × 4 values | 4 × 2 |
 
-use super::direct::{Valid, forward_body};
+use super::direct::{Valid, forward_body, forward_body_looped};
 use super::grad::{dw_body, row_sums_body};
 use crate::kernel::dispatch::{Simd, WithSimd, dispatch};
 use crate::kernel::gemm::{Element, Gemm};
@@ -175,7 +175,7 @@ impl ConvKernel for f64 {
         y: &mut [f64],
         o: (usize, usize),
     ) {
-        forward_body::<One<f64>, 4>(g, x, w, b, y, o)
+        forward_body_looped::<One<f64>, 4>(g, x, w, b, y, o)
     }
 
     fn valid_dw(
