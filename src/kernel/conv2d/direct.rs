@@ -262,9 +262,11 @@ fn forward_row<V: Lanes, const NV: usize, const F: usize, const PLANE: bool>(
 
 /// Output channels `o.0..o.1` of the convolution, into `y` (which holds exactly those):
 /// `Y = W ⋆ X + b` (or without `b`). Tiles are `NV` vectors wide, or one vector, or one value
-/// when the rows are shorter; filters of 3 and 5 run unrolled copies of the taps.
+/// when the rows are shorter. `F` is the filter size when the taps are to unroll for it
+/// ([`unrolled`]: 3 and 5), else 0; callers instantiate one body per `F`, so each is a
+/// function of its own for the compiler (they optimize in parallel).
 #[inline(always)]
-pub fn forward_body<V: Lanes, const NV: usize>(
+pub fn forward_body<V: Lanes, const NV: usize, const F: usize>(
     g: Valid,
     x: &[V::E],
     w: &[V::E],
@@ -272,35 +274,18 @@ pub fn forward_body<V: Lanes, const NV: usize>(
     y: &mut [V::E],
     o: (usize, usize),
 ) {
+    assert!(F == 0 || F == g.f, "conv2d: filter size");
     let f = Forward::new(g, (x, w, b), y, o);
     if const { V::N == 1 } {
         // One lane: no plane runs (a row of one-value tiles wastes no lane).
-        return match g.f {
-            3 => forward_lanes::<V, NV, 3>(&f, y),
-            5 => forward_lanes::<V, NV, 5>(&f, y),
-            _ => forward_lanes::<V, NV, 0>(&f, y),
-        };
+        return forward_lanes::<V, NV, F>(&f, y);
     }
-    match g.f {
-        3 => forward_rows::<V, NV, 3>(&f, y),
-        5 => forward_rows::<V, NV, 5>(&f, y),
-        _ => forward_rows::<V, NV, 0>(&f, y),
-    }
+    forward_rows::<V, NV, F>(&f, y)
 }
 
-/// [`forward_body`] on one lane with the taps in loops only (no unrolled copies): f64's
-/// path, which the gradient checks use, compiled once instead of three times.
-#[inline(always)]
-pub fn forward_body_looped<V: Lanes, const NV: usize>(
-    g: Valid,
-    x: &[V::E],
-    w: &[V::E],
-    b: Option<&[V::E]>,
-    y: &mut [V::E],
-    o: (usize, usize),
-) {
-    const { assert!(V::N == 1) };
-    forward_lanes::<V, NV, 0>(&Forward::new(g, (x, w, b), y, o), y)
+/// The `F` of [`forward_body`] for filters of size `f`: `f` for 3 and 5, else 0.
+pub fn unrolled(f: usize) -> usize {
+    if f == 3 || f == 5 { f } else { 0 }
 }
 
 impl<'a, T: Element> Forward<'a, T> {

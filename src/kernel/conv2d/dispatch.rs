@@ -7,7 +7,7 @@
 //! | AVX2 | 4 × 3 (12 ymm) | 4 × 2 (8 ymm) |
 //! | scalar | 4 × 4 values | 4 × 2 |
 
-use super::direct::{Valid, forward_body, forward_body_looped};
+use super::direct::{Valid, forward_body, unrolled};
 use super::grad::{dw_body, row_sums_body};
 use crate::kernel::dispatch::{Simd, WithSimd, dispatch};
 use crate::kernel::gemm::{Element, Gemm};
@@ -60,7 +60,12 @@ impl ConvKernel for f32 {
         y: &mut [f32],
         o: (usize, usize),
     ) {
-        dispatch(isa, Forward { g, x, w, b, y, o })
+        let args = (g, x, w, b, y, o);
+        match unrolled(g.f) {
+            3 => dispatch(isa, Forward::<3>(args)),
+            5 => dispatch(isa, Forward::<5>(args)),
+            _ => dispatch(isa, Forward::<0>(args)),
+        }
     }
 
     fn valid_dw(
@@ -103,27 +108,31 @@ impl WithSimd for RowSums<'_> {
     }
 }
 
-/// [`ConvKernel::valid_forward`] as a kernel.
-struct Forward<'a> {
-    g: Valid,
-    x: &'a [f32],
-    w: &'a [f32],
-    b: Option<&'a [f32]>,
-    y: &'a mut [f32],
-    o: (usize, usize),
-}
+/// [`ConvKernel::valid_forward`] as a kernel, for filters of size `F` (0: any size). Each
+/// `F` is its own kernel, so the taps unrolled for 3 and for 5 compile as separate functions.
+struct Forward<'a, const F: usize>(ForwardArgs<'a>);
 
-impl WithSimd for Forward<'_> {
+/// The arguments of [`ConvKernel::valid_forward`] after the ISA.
+type ForwardArgs<'a> = (
+    Valid,
+    &'a [f32],
+    &'a [f32],
+    Option<&'a [f32]>,
+    &'a mut [f32],
+    (usize, usize),
+);
+
+impl<const F: usize> WithSimd for Forward<'_, F> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: Simd>(self, _: S) {
-        let Forward { g, x, w, b, y, o } = self;
+        let Forward((g, x, w, b, y, o)) = self;
         if const { matches!(S::ISA, Isa::Avx512) } {
-            forward_body::<S::F32, 6>(g, x, w, b, y, o)
+            forward_body::<S::F32, 6, F>(g, x, w, b, y, o)
         } else if const { matches!(S::ISA, Isa::Avx2) } {
-            forward_body::<S::F32, 3>(g, x, w, b, y, o)
+            forward_body::<S::F32, 3, F>(g, x, w, b, y, o)
         } else {
-            forward_body::<S::F32, 4>(g, x, w, b, y, o)
+            forward_body::<S::F32, 4, F>(g, x, w, b, y, o)
         }
     }
 }
@@ -175,7 +184,8 @@ impl ConvKernel for f64 {
         y: &mut [f64],
         o: (usize, usize),
     ) {
-        forward_body_looped::<One<f64>, 4>(g, x, w, b, y, o)
+        // Loops only (`F = 0`): f64 serves the gradient checks, one copy is enough.
+        forward_body::<One<f64>, 4, 0>(g, x, w, b, y, o)
     }
 
     fn valid_dw(
