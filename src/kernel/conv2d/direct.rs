@@ -264,7 +264,8 @@ fn forward_row<V: Lanes, const NV: usize, const F: usize, const PLANE: bool>(
 /// `Y = W ⋆ X + b` (or without `b`). Tiles are `NV` vectors wide, or one vector, or one value
 /// when the rows are shorter. `F` is the filter size when the taps are to unroll for it
 /// ([`unrolled`]: 3 and 5), else 0; callers instantiate one body per `F`, so each is a
-/// function of its own for the compiler (they optimize in parallel).
+/// function of its own for LLVM (smaller functions, optimized faster and in separate codegen
+/// units).
 #[inline(always)]
 pub fn forward_body<V: Lanes, const NV: usize, const F: usize>(
     g: Valid,
