@@ -262,8 +262,8 @@ fn forward_row<V: Lanes, const NV: usize, const F: usize, const PLANE: bool>(
 
 /// Output channels `o.0..o.1` of the convolution, into `y` (which holds exactly those):
 /// `Y = W ⋆ X + b` (or without `b`). Tiles are `NV` vectors wide, or one vector, or one value
-/// when the rows are shorter. `F` is the filter size when the taps are to unroll for it
-/// ([`unrolled`]: 3 and 5), else 0; callers instantiate one body per `F`, so each is a
+/// when the rows are shorter. `F` is the filter size when the taps are to unroll for it (the
+/// dispatch passes 3 and 5), else 0; callers instantiate one body per `F`, so each is a
 /// function of its own for LLVM (smaller functions, optimized faster and in separate codegen
 /// units).
 #[inline(always)]
@@ -276,17 +276,7 @@ pub fn forward_body<V: Lanes, const NV: usize, const F: usize>(
     o: (usize, usize),
 ) {
     assert!(F == 0 || F == g.f, "conv2d: filter size");
-    let f = Forward::new(g, (x, w, b), y, o);
-    if const { V::N == 1 } {
-        // One lane: no plane runs (a row of one-value tiles wastes no lane).
-        return forward_lanes::<V, NV, F>(&f, y);
-    }
-    forward_rows::<V, NV, F>(&f, y)
-}
-
-/// The `F` of [`forward_body`] for filters of size `f`: `f` for 3 and 5, else 0.
-pub fn unrolled(f: usize) -> usize {
-    if f == 3 || f == 5 { f } else { 0 }
+    forward_rows::<V, NV, F>(&Forward::new(g, (x, w, b), y, o), y)
 }
 
 impl<'a, T: Element> Forward<'a, T> {
@@ -306,49 +296,40 @@ impl<'a, T: Element> Forward<'a, T> {
     }
 }
 
-/// Every output row in tiles of `NV` values of one lane (or of one value when shorter).
-#[inline(always)]
-fn forward_lanes<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
-    let n = f.g.n();
-    for oy in 0..f.g.oh() {
-        if n >= NV {
-            forward_row::<V, NV, F, false>(f, y, (oy, n));
-        } else {
-            forward_row::<V, 1, 0, false>(f, y, (oy, n));
-        }
-    }
-}
-
 /// Every output row, or the plane run when rows are shorter than a wide tile (see the
-/// module doc); `F` is the filter size when known at compile time (3 and 5, whose tap loops
-/// then unroll), else 0. Only the wide tiles use `F`: the one-vector and one-value tiles of
-/// tiny rows run the generic taps (each unrolled copy costs compile time).
+/// module doc; never on one lane, where a row of one-value tiles wastes no lane); `F` is the
+/// filter size when known at compile time (3 and 5, whose tap loops then unroll), else 0.
+/// Only the wide tiles use `F`: the one-vector and one-value tiles of tiny rows run the
+/// generic taps (each unrolled copy costs compile time).
 #[inline(always)]
 fn forward_rows<V: Lanes, const NV: usize, const F: usize>(f: &Forward<'_, V::E>, y: &mut [V::E]) {
     let (g, n) = (f.g, f.g.n());
-    let run = ((g.oh() - 1) * g.w + g.w + 1 - g.f) * g.m;
-    // Lanes computed: by rows, whole tiles per row (the last one overlapping; tiles of one
-    // vector counted 1.5 times, as they load more per FMA); by the plane run, tiles of NV
-    // vectors or of 3, whichever wastes less on the overlapping last tile.
-    let (wide, vectors) = (NV * V::N, run.div_ceil(V::N));
-    let by_rows = match n {
-        n if n >= wide => g.oh() * n.div_ceil(wide) * wide,
-        n if n >= V::N => g.oh() * n.div_ceil(V::N) * V::N * 3 / 2,
-        _ => usize::MAX,
-    };
-    let waste = |nv: usize| vectors.div_ceil(nv) * nv;
-    let by_plane = waste(NV).min(waste(3)) * V::N;
-    if g.tiling == Tiling::Auto && run > n && by_plane < by_rows {
-        // LeNet's c2 at batch 1: a run of 9 vectors is 12 in tiles of 6, 9 in tiles of 3.
-        return if run >= wide && waste(NV) <= waste(3) {
-            forward_row::<V, NV, F, true>(f, y, (0, run))
-        } else if run >= 3 * V::N {
-            forward_row::<V, 3, F, true>(f, y, (0, run))
-        } else if run >= V::N {
-            forward_row::<V, 1, 0, true>(f, y, (0, run))
-        } else {
-            forward_row::<One<V::E>, 1, 0, true>(f, y, (0, run))
+    // Only SIMD lanes compile the plane runs (`if const`: one-lane paths instantiate none).
+    if const { V::N > 1 } && g.tiling == Tiling::Auto {
+        let run = ((g.oh() - 1) * g.w + g.w + 1 - g.f) * g.m;
+        // Lanes computed: by rows, whole tiles per row (the last one overlapping; tiles of
+        // one vector counted 1.5 times, as they load more per FMA); by the plane run, tiles
+        // of NV vectors or of 3, whichever wastes less on the overlapping last tile.
+        let (wide, vectors) = (NV * V::N, run.div_ceil(V::N));
+        let by_rows = match n {
+            n if n >= wide => g.oh() * n.div_ceil(wide) * wide,
+            n if n >= V::N => g.oh() * n.div_ceil(V::N) * V::N * 3 / 2,
+            _ => usize::MAX,
         };
+        let waste = |nv: usize| vectors.div_ceil(nv) * nv;
+        let by_plane = waste(NV).min(waste(3)) * V::N;
+        if run > n && by_plane < by_rows {
+            // LeNet's c2 at batch 1: a run of 9 vectors is 12 in tiles of 6, 9 in tiles of 3.
+            return if run >= wide && waste(NV) <= waste(3) {
+                forward_row::<V, NV, F, true>(f, y, (0, run))
+            } else if run >= 3 * V::N {
+                forward_row::<V, 3, F, true>(f, y, (0, run))
+            } else if run >= V::N {
+                forward_row::<V, 1, 0, true>(f, y, (0, run))
+            } else {
+                forward_row::<One<V::E>, 1, 0, true>(f, y, (0, run))
+            };
+        }
     }
     for oy in 0..g.oh() {
         if n >= NV * V::N {

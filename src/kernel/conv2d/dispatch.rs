@@ -7,7 +7,7 @@
 //! | AVX2 | 4 × 3 (12 ymm) | 4 × 2 (8 ymm) |
 //! | scalar | 4 × 4 values | 4 × 2 |
 
-use super::direct::{Valid, forward_body, unrolled};
+use super::direct::{Valid, forward_body};
 use super::grad::{dw_body, row_sums_body};
 use crate::kernel::dispatch::{Simd, WithSimd, dispatch};
 use crate::kernel::gemm::{Element, Gemm};
@@ -61,7 +61,7 @@ impl ConvKernel for f32 {
         o: (usize, usize),
     ) {
         let args = (g, x, w, b, y, o);
-        match unrolled(g.f) {
+        match g.f {
             3 => dispatch(isa, Forward::<3>(args)),
             5 => dispatch(isa, Forward::<5>(args)),
             _ => dispatch(isa, Forward::<0>(args)),
