@@ -3,7 +3,8 @@
 //!
 //! Each body is written once, generic over the element type, with one fixed order of
 //! operations (Rust does not fuse or reorder them), so every ISA gives the same bits; Adam's
-//! is the formula of `optim::Adam` with the bias corrections taken out of the loop (below). For f32 the body is compiled again (`kernel::dispatch`) for AVX2 and
+//! is the formula of `optim::Adam` with the bias corrections taken out of the loop (below).
+//! For f32 the body is compiled again (`kernel::dispatch`) for AVX2 and
 //! AVX-512, where the compiler turns the divisions and square roots into 8- or 16-lane ones;
 //! tensors of at least [`parallel_threshold`] values are updated in two halves on two threads
 //! when rayon's pool has two. f64 runs the body on one thread.
